@@ -1,0 +1,35 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import type { Logger } from '../observability/logger.js';
+import { PrismaClient } from './__generated__/prisma/client.js';
+
+// DATE columns come back as 'YYYY-MM-DD' strings, not as Dates at local midnight: a booking date
+// has no time zone, and the domain compares them as ISO dates.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+
+export function createPool(connectionString: string, max: number, logger: Logger): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, application_name: 'svc-reservations' });
+  // Without a listener, an idle connection dropped by a database restart would crash the process.
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed; the pool will replace it'));
+  return pool;
+}
+
+export function createPrisma(pool: pg.Pool, logger: Logger): PrismaClient {
+  const adapter = new PrismaPg(pool, {
+    onPoolError: (error) => logger.warn({ err: error }, 'database pool error'),
+  });
+  return new PrismaClient({ adapter });
+}
+
+export type { PrismaClient };
+
+/** The connection string without its password, for logs. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}

@@ -1,0 +1,108 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
+
+/**
+ * The subgraph's HTTP surface on plain node:http: POST/GET /graphql (Apollo Server's
+ * executeHTTPGraphQLRequest), /health/live, /health/ready. Owning it keeps the body limit, the
+ * health probes and the shutdown sequence in one place instead of behind a framework.
+ */
+
+export interface HttpServerOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  context: (request: IncomingMessage) => Promise<TContext>;
+  /** Readiness: resolves with the failed checks, empty when ready. */
+  readiness: () => Promise<string[]>;
+  maxBodyBytes: number;
+  extraRoutes?: Record<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>>;
+}
+
+class PayloadTooLargeError extends Error {}
+
+async function readBody(request: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > limit) throw new PayloadTooLargeError();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > limit) throw new PayloadTooLargeError();
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+function graphqlError(response: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(response, status, { errors: [{ message, extensions: { code } }] });
+}
+
+async function handleGraphQL<TContext extends BaseContext>(
+  options: HttpServerOptions<TContext>,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+): Promise<void> {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  let body: unknown;
+  if (request.method === 'POST') {
+    const raw = await readBody(request, options.maxBodyBytes);
+    try {
+      body = raw.length > 0 ? JSON.parse(raw) : undefined;
+    } catch {
+      graphqlError(response, 400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+      return;
+    }
+  }
+  const result = await options.apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
+    context: () => options.context(request),
+  });
+  for (const [name, value] of result.headers) response.setHeader(name, value);
+  response.statusCode = result.status ?? 200;
+  if (result.body.kind === 'complete') {
+    response.end(result.body.string);
+    return;
+  }
+  for await (const chunk of result.body.asyncIterator) response.write(chunk);
+  response.end();
+}
+
+export function createHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>): Server {
+  return createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const route = async (): Promise<void> => {
+      if (url.pathname === '/graphql') return handleGraphQL(options, request, response, url);
+      if (url.pathname === '/health/live') return sendJson(response, 200, { status: 'ok' });
+      if (url.pathname === '/health/ready') {
+        const failed = await options.readiness();
+        return sendJson(response, failed.length === 0 ? 200 : 503, {
+          status: failed.length === 0 ? 'ready' : 'not ready',
+          failed,
+        });
+      }
+      const extra = options.extraRoutes?.[url.pathname];
+      if (extra) return extra(request, response);
+      sendJson(response, 404, { error: 'not found' });
+    };
+    route().catch((error: unknown) => {
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      if (error instanceof PayloadTooLargeError) {
+        graphqlError(response, 413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${options.maxBodyBytes} bytes.`);
+        return;
+      }
+      graphqlError(response, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error.');
+    });
+  });
+}

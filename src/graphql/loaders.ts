@@ -1,0 +1,105 @@
+import DataLoader from 'dataloader';
+import type { GuestRef, Page, ParticipantView, ReservationKey, ReservationView, StatusChangeView } from '../app/views.js';
+import {
+  type Cursor,
+  type Db,
+  findParticipants,
+  findParticipantsOf,
+  findReservations,
+  findReservationsByCode,
+  findStatusHistoryOf,
+  guestReservationPages,
+  type ReservationFilter,
+} from '../db/reservation-repository.js';
+
+/**
+ * Per-request batching and caching: whatever number of entities a query plan asks for, each
+ * loader sends one statement per tick. Results come back in the order asked, null when unknown.
+ */
+
+export interface GuestPageRequest {
+  guest: GuestRef;
+  filter: Omit<ReservationFilter, 'guestId'>;
+  first: number;
+  cursor: Cursor | null;
+}
+
+export interface Loaders {
+  reservation: DataLoader<ReservationKey, ReservationView | null, string>;
+  reservationByCode: DataLoader<{ confirmationCode: string; reservationDate: string }, ReservationView | null, string>;
+  participant: DataLoader<string, ParticipantView | null>;
+  participantsOf: DataLoader<ReservationKey, ParticipantView[], string>;
+  statusHistoryOf: DataLoader<ReservationKey, StatusChangeView[], string>;
+  guestReservations: DataLoader<GuestPageRequest, Page<ReservationView>, string>;
+}
+
+function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+export function createLoaders(db: Db): Loaders {
+  return {
+    reservation: new DataLoader(
+      async (keys) => {
+        const byId = new Map((await findReservations(db, [...keys])).map((row) => [row.id, row]));
+        return keys.map((key) => byId.get(key.id) ?? null);
+      },
+      { cacheKeyFn: (key) => key.id },
+    ),
+    reservationByCode: new DataLoader(
+      async (codes) => {
+        const byCode = new Map((await findReservationsByCode(db, [...codes])).map((row) => [row.confirmationCode, row]));
+        return codes.map((code) => byCode.get(code.confirmationCode) ?? null);
+      },
+      { cacheKeyFn: (code) => code.confirmationCode },
+    ),
+    participant: new DataLoader(async (ids) => {
+      const byId = new Map((await findParticipants(db, [...ids])).map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    participantsOf: new DataLoader(
+      async (keys) => {
+        const byReservation = groupBy(await findParticipantsOf(db, [...keys]), (row) => row.reservationId);
+        return keys.map((key) => byReservation.get(key.id) ?? []);
+      },
+      { cacheKeyFn: (key) => key.id },
+    ),
+    statusHistoryOf: new DataLoader(
+      async (keys) => {
+        const byReservation = groupBy(await findStatusHistoryOf(db, [...keys]), (row) => row.reservationId);
+        return keys.map((key) => byReservation.get(key.id) ?? []);
+      },
+      { cacheKeyFn: (key) => key.id },
+    ),
+    guestReservations: new DataLoader(
+      async (requests) => {
+        // Requests with the same filter, size and cursor share one statement.
+        const shapeOf = (request: GuestPageRequest) => JSON.stringify([request.filter, request.first, request.cursor]);
+        const results = new Map<string, Page<ReservationView>>();
+        for (const [shape, group] of groupBy([...requests], shapeOf)) {
+          const [sample] = group;
+          if (!sample) continue;
+          const pages = await guestReservationPages(
+            db,
+            group.map((request) => request.guest),
+            sample.filter,
+            sample.first,
+            sample.cursor,
+          );
+          for (const [guestId, page] of pages) results.set(`${shape}|${guestId}`, page);
+        }
+        return requests.map(
+          (request) => results.get(`${shapeOf(request)}|${request.guest.id}`) ?? { items: [], hasNextPage: false },
+        );
+      },
+      { cacheKeyFn: (request) => JSON.stringify([request.guest.id, request.filter, request.first, request.cursor]) },
+    ),
+  };
+}

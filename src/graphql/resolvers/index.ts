@@ -1,0 +1,16 @@
+import type { Resolvers } from '../__generated__/resolvers-types.js';
+import type { GraphQLContext } from '../context.js';
+import { DateScalar, DateTimeScalar } from '../scalars.js';
+import { Guest, Participant, Reservation } from './entities.js';
+import { Mutation } from './mutation.js';
+import { Query } from './query.js';
+
+export const resolvers: Resolvers<GraphQLContext> = {
+  Date: DateScalar,
+  DateTime: DateTimeScalar,
+  Query,
+  Mutation,
+  Reservation,
+  Participant,
+  Guest,
+};

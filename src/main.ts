@@ -1,0 +1,60 @@
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-postgres.js';
+import { describeDatabaseUrl } from './db/pool.js';
+import { createLogger } from './observability/logger.js';
+import { startService } from './service.js';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+
+  let embedded: EmbeddedDatabase | null = null;
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({ dir: config.EMBEDDED_POSTGRES_DIR, port: config.EMBEDDED_POSTGRES_PORT }, logger);
+    databaseUrl = embedded.url;
+  }
+
+  const service = await startService({ config, databaseUrl, logger });
+  logger.info(
+    {
+      url: `http://localhost:${service.port}/graphql`,
+      database: embedded ? `embedded PostgreSQL 15 (${config.EMBEDDED_POSTGRES_DIR})` : describeDatabaseUrl(databaseUrl),
+      kafka: config.KAFKA_BROKERS ?? 'none (events wait in the outbox)',
+    },
+    `svc-reservations subgraph ready on http://localhost:${service.port}/graphql`,
+  );
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    service
+      .stop()
+      .then(() => embedded?.stop())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error('svc-reservations failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

