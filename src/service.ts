@@ -8,6 +8,7 @@ import { schedulePartitionMaintenance } from './db/maintenance.js';
 import { migrate, migrationsTableSchema, pendingMigrations } from './db/migrations.js';
 import { createPool, createPrisma, type PrismaClient } from './db/pool.js';
 import { createApolloServer } from './graphql/apollo.js';
+import type { GraphQLContext } from './graphql/context.js';
 import { createHttpServer } from './graphql/http-server.js';
 import { createLoaders } from './graphql/loaders.js';
 import { buildSchema } from './graphql/schema.js';
@@ -86,7 +87,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     apollo,
     maxBodyBytes: MAX_BODY_BYTES,
     readiness,
-    context: async (request) => {
+    context: async (request): Promise<GraphQLContext> => {
       const requestId = String(request.headers['x-request-id'] ?? randomUUID());
       return {
         requestId,

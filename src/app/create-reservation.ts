@@ -22,7 +22,11 @@ const CODE_ATTEMPTS = 5;
 
 export async function createReservation(deps: AppDeps, command: CreateReservationCommand): Promise<ReservationView> {
   const now = deps.clock();
-  const valid = validateCreateReservation(command.input, { today: isoOf(now) });
+  const valid = validateCreateReservation(command.input, {
+    today: isoOf(now),
+    path: 'input',
+    requirePartnerReference: Boolean(command.partnerId),
+  });
 
   for (let attempt = 1; ; attempt++) {
     const id = uuidV7(now.getTime(), deps.random);

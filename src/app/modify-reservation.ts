@@ -14,8 +14,8 @@ export interface ModifyReservationCommand {
 /** Trip date, notes, contact: only while the reservation is PENDING or CONFIRMED. */
 export function modifyReservation(deps: AppDeps, command: ModifyReservationCommand): Promise<ReservationView> {
   const key = keyOfId(command.id, 'input.id');
-  return changeReservation(deps, { key, expectedRev: command.expectedRev, actor: command.actor }, (current, _tx, now) => {
-    const changes = validateModifyReservation(command.input, { today: isoOf(now) });
+  const changes = validateModifyReservation(command.input, { today: isoOf(deps.clock()), path: 'input' });
+  return changeReservation(deps, { key, expectedRev: command.expectedRev, actor: command.actor }, (current) => {
     assertEditable(current.status);
     return {
       changes: {

@@ -8,15 +8,16 @@ import {
 } from '../db/reservation-repository.js';
 import {
   assertCanAddInsurance,
+  assertCanAddParticipant,
   assertCanRemoveInsurance,
   assertCanRemoveParticipant,
   assertEditable,
   BadUserInputError,
   type InsuranceInput,
-  isUuid,
   NotFoundError,
   type ParticipantChangesInput,
   type ParticipantInput,
+  parseUuid,
   uuidV7,
   validateInsurance,
   validateParticipant,
@@ -26,24 +27,33 @@ import type { Actor, AppDeps } from './deps.js';
 import { changeReservation, keyOfId } from './unit-of-work.js';
 import type { ParticipantView, ReservationKey, ReservationView } from './views.js';
 
+/**
+ * The party of a reservation and the participants' insurance add-ons. Input is validated before
+ * the transaction; the rules that need the stored state (status, party size, existing insurance)
+ * are checked inside it, after the revision check.
+ */
+
 interface ParticipantCommand {
   reservationId: string;
   expectedRev: number;
   actor: Actor;
 }
 
-async function participantOf(
+function participantIdOf(value: string): string {
+  const id = parseUuid(value);
+  if (!id) throw new BadUserInputError([{ field: 'input.participantId', message: 'must be a participant id (a UUID)' }]);
+  return id;
+}
+
+async function loadParty(
   tx: Prisma.TransactionClient,
   key: ReservationKey,
   participantId: string,
-): Promise<{ participant: ParticipantView; all: ParticipantView[] }> {
-  if (!isUuid(participantId)) {
-    throw new BadUserInputError([{ field: 'input.participantId', message: 'must be a participant id (a UUID)' }]);
-  }
-  const all = await findParticipantsOf(tx, [key]);
-  const participant = all.find((candidate) => candidate.id === participantId);
+): Promise<{ participant: ParticipantView; party: ParticipantView[] }> {
+  const party = await findParticipantsOf(tx, [key]);
+  const participant = party.find((candidate) => candidate.id === participantId);
   if (!participant) throw new NotFoundError('Participant', participantId);
-  return { participant, all };
+  return { participant, party };
 }
 
 export function addParticipant(
@@ -51,12 +61,19 @@ export function addParticipant(
   command: ParticipantCommand & { participant: ParticipantInput },
 ): Promise<ReservationView> {
   const key = keyOfId(command.reservationId, 'input.reservationId');
-  return changeReservation(deps, { key, expectedRev: command.expectedRev, actor: command.actor }, async (current, tx, now) => {
-    const participant = validateParticipant(command.participant, { today: isoOf(now), path: 'input.participant' });
+  const details = validateParticipant(command.participant, { today: isoOf(deps.clock()), path: 'input.participant' });
+  return changeReservation(deps, { key, expectedRev: command.expectedRev, actor: command.actor }, async (current, tx) => {
     assertEditable(current.status);
+    assertCanAddParticipant(current.partySize, 'input.participant');
+    if (details.guestId) {
+      const party = await findParticipantsOf(tx, [key]);
+      if (party.some((member) => member.guestId === details.guestId)) {
+        throw new BadUserInputError([{ field: 'input.participant.guestId', message: 'is already on this reservation' }]);
+      }
+    }
     return {
       changes: { partySize: current.partySize + 1 },
-      apply: (write, at) => insertParticipant(write, key, { id: uuidV7(at.getTime(), deps.random), ...participant }, at),
+      apply: (write, at) => insertParticipant(write, key, { id: uuidV7(at.getTime(), deps.random), ...details }, at),
     };
   });
 }
@@ -66,10 +83,11 @@ export function updateParticipantDetails(
   command: ParticipantCommand & { participantId: string; changes: ParticipantChangesInput },
 ): Promise<ReservationView> {
   const key = keyOfId(command.reservationId, 'input.reservationId');
-  return changeReservation(deps, { key, expectedRev: command.expectedRev, actor: command.actor }, async (current, tx, now) => {
-    const changes = validateParticipantChanges(command.changes, { today: isoOf(now), path: 'input.changes' });
+  const participantId = participantIdOf(command.participantId);
+  const changes = validateParticipantChanges(command.changes, { today: isoOf(deps.clock()), path: 'input.changes' });
+  return changeReservation(deps, { key, expectedRev: command.expectedRev, actor: command.actor }, async (current, tx) => {
     assertEditable(current.status);
-    const { participant } = await participantOf(tx, key, command.participantId);
+    const { participant } = await loadParty(tx, key, participantId);
     return { changes: {}, apply: (write, at) => updateParticipant(write, participant.id, changes, at) };
   });
 }
@@ -79,11 +97,12 @@ export function removeParticipant(
   command: ParticipantCommand & { participantId: string },
 ): Promise<ReservationView> {
   const key = keyOfId(command.reservationId, 'input.reservationId');
+  const participantId = participantIdOf(command.participantId);
   return changeReservation(deps, { key, expectedRev: command.expectedRev, actor: command.actor }, async (current, tx) => {
     assertEditable(current.status);
-    const { participant, all } = await participantOf(tx, key, command.participantId);
-    assertCanRemoveParticipant(all.length);
-    return { changes: { partySize: all.length - 1 }, apply: (write) => deleteParticipant(write, participant.id) };
+    const { participant, party } = await loadParty(tx, key, participantId);
+    assertCanRemoveParticipant(party.length, 'input.participantId');
+    return { changes: { partySize: party.length - 1 }, apply: (write) => deleteParticipant(write, participant.id) };
   });
 }
 
@@ -92,11 +111,12 @@ export function addInsurance(
   command: ParticipantCommand & { participantId: string; insurance: InsuranceInput },
 ): Promise<ReservationView> {
   const key = keyOfId(command.reservationId, 'input.reservationId');
+  const participantId = participantIdOf(command.participantId);
+  const insurance = validateInsurance(command.insurance, 'input.insurance');
   return changeReservation(deps, { key, expectedRev: command.expectedRev, actor: command.actor }, async (current, tx) => {
-    const insurance = validateInsurance(command.insurance, 'input.insurance');
     assertEditable(current.status);
-    const { participant } = await participantOf(tx, key, command.participantId);
-    assertCanAddInsurance(participant.insurance);
+    const { participant } = await loadParty(tx, key, participantId);
+    assertCanAddInsurance(participant.insurance, 'input.participantId');
     return {
       changes: {},
       apply: (write, at) => updateParticipant(write, participant.id, { insurance: { ...insurance, status: 'ACTIVE' } }, at),
@@ -109,10 +129,11 @@ export function removeInsurance(
   command: ParticipantCommand & { participantId: string },
 ): Promise<ReservationView> {
   const key = keyOfId(command.reservationId, 'input.reservationId');
+  const participantId = participantIdOf(command.participantId);
   return changeReservation(deps, { key, expectedRev: command.expectedRev, actor: command.actor }, async (current, tx) => {
     assertEditable(current.status);
-    const { participant } = await participantOf(tx, key, command.participantId);
-    const active = assertCanRemoveInsurance(participant.insurance);
+    const { participant } = await loadParty(tx, key, participantId);
+    const active = assertCanRemoveInsurance(participant.insurance, 'input.participantId');
     return {
       changes: {},
       apply: (write, at) => updateParticipant(write, participant.id, { insurance: { ...active, status: 'REMOVED' } }, at),

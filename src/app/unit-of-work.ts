@@ -5,7 +5,7 @@ import {
   type ReservationChanges,
   updateReservationAtRev,
 } from '../db/reservation-repository.js';
-import { BadUserInputError, isUuid, NotFoundError, reservationDateOfId, StaleRevisionError } from '../domain/index.js';
+import { BadUserInputError, NotFoundError, parseUuid, reservationDateOfId, StaleRevisionError } from '../domain/index.js';
 import { type Actor, type AppDeps, actorName } from './deps.js';
 import type { ReservationKey, ReservationStatus, ReservationView } from './views.js';
 
@@ -16,8 +16,9 @@ import type { ReservationKey, ReservationStatus, ReservationView } from './views
  */
 
 /** The storage key of a reservation id given by a client; `field` names the input for errors. */
-export function keyOfId(id: string, field: string): ReservationKey {
-  if (!isUuid(id)) throw new BadUserInputError([{ field, message: 'must be a reservation id (a UUID)' }]);
+export function keyOfId(raw: string, field: string): ReservationKey {
+  const id = parseUuid(raw);
+  if (!id) throw new BadUserInputError([{ field, message: 'must be a reservation id (a UUID)' }]);
   const reservationDate = reservationDateOfId(id);
   // A well-formed UUID that is not one of ours (not version 7) names no reservation.
   if (!reservationDate) throw new NotFoundError('Reservation', id);

@@ -11,11 +11,11 @@ import { connection, decodeCursor, pageSize } from '../pagination.js';
 
 export const Reservation: ReservationResolvers<GraphQLContext> = {
   __resolveReference: async (reference, context) => {
-    if (reference.id != null) {
+    if ('id' in reference && reference.id != null) {
       const reservationDate = isUuid(reference.id) ? reservationDateOfId(reference.id) : null;
       return reservationDate ? context.loaders.reservation.load({ id: reference.id, reservationDate }) : null;
     }
-    const parsed = reference.confirmationCode != null ? parseConfirmationCode(reference.confirmationCode) : null;
+    const parsed = 'confirmationCode' in reference ? parseConfirmationCode(reference.confirmationCode) : null;
     return parsed
       ? context.loaders.reservationByCode.load({ confirmationCode: parsed.code, reservationDate: parsed.reservationDate })
       : null;

@@ -1,0 +1,27 @@
+import { composeServices } from '@apollo/composition';
+import { parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { useService } from '../support/service.js';
+
+const test = useService();
+
+/** The smallest guest-profiles subgraph that owns Guest. */
+const guestProfilesSdl = `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])
+  type Guest @key(fields: "id") { id: ID! name: String! }
+  type Query { guest(id: ID!): Guest }
+`;
+
+describe('the subgraph SDL', () => {
+  it('is served by _service and composes with a Guest-owning subgraph into a supergraph', async () => {
+    const result = await test.graphql<{ _service: { sdl: string } }>('{ _service { sdl } }');
+    const sdl = result.data?._service.sdl ?? '';
+    expect(sdl).toContain('type Reservation');
+    const composition = composeServices([
+      { name: 'reservations', url: 'http://reservations/graphql', typeDefs: parse(sdl) },
+      { name: 'guest-profiles', url: 'http://guests/graphql', typeDefs: parse(guestProfilesSdl) },
+    ]);
+    expect(composition.errors ?? []).toEqual([]);
+    expect(composition.supergraphSdl).toContain('reservations(filter: GuestReservationsFilter');
+  });
+});
