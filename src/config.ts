@@ -35,6 +35,13 @@ const schema = z.object({
     .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, 'must be host:port[,host:port...]')
     .optional(),
   KAFKA_CLIENT_ID: z.string().min(1).default('svc-reservations'),
+  KAFKA_CONSUMER_GROUP: z.string().min(1).default('svc-reservations'),
+  PAYMENT_CONSUMER_ENABLED: booleanFlag.default(true),
+
+  OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
+  OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).default(168),
+  NOTIFICATION_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5_000),
 });
 
 export type Config = z.infer<typeof schema>;

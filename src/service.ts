@@ -7,12 +7,17 @@ import type { Config } from './config.js';
 import { schedulePartitionMaintenance } from './db/maintenance.js';
 import { migrate, migrationsTableSchema, pendingMigrations } from './db/migrations.js';
 import { createPool, createPrisma, type PrismaClient } from './db/pool.js';
+import { TOPICS } from './events/contracts.js';
+import { createKafka, type EventPublisher, KafkaEventPublisher } from './events/kafka.js';
+import { type NotificationSender, OutboxRelay, outboxLag } from './events/outbox-relay.js';
+import { consumerLag, PaymentProcessedConsumer } from './events/payment-consumer.js';
 import { createApolloServer } from './graphql/apollo.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { createHttpServer } from './graphql/http-server.js';
 import { createLoaders } from './graphql/loaders.js';
 import { buildSchema } from './graphql/schema.js';
 import type { Logger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
 
 /** The running subgraph: database pool, Prisma, Apollo, HTTP server and background jobs. */
 export interface Service {
@@ -20,6 +25,8 @@ export interface Service {
   port: number;
   pool: pg.Pool;
   prisma: PrismaClient;
+  deps: AppDeps;
+  relay: OutboxRelay;
   stop(): Promise<void>;
 }
 
@@ -29,6 +36,8 @@ export interface ServiceOptions {
   logger: Logger;
   /** Tests fix the clock. */
   clock?: () => Date;
+  /** Where notifications go; none = they wait in the outbox. */
+  notifier?: NotificationSender | null;
 }
 
 const MAX_BODY_BYTES = 1_000_000;
@@ -65,6 +74,39 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     transactionOptions: { maxWait: 10_000, timeout: 15_000 },
   };
 
+  const metrics = createMetrics();
+  const kafka = config.KAFKA_BROKERS
+    ? createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: config.KAFKA_CLIENT_ID }, logger)
+    : null;
+  const publisher: EventPublisher | null = kafka ? new KafkaEventPublisher(kafka) : null;
+  const relay = new OutboxRelay(
+    pool,
+    databaseUrl,
+    publisher,
+    options.notifier ?? null,
+    logger.child({ component: 'outbox-relay' }),
+    {
+      batchSize: config.OUTBOX_BATCH_SIZE,
+      pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+      maxBackoffMs: 30_000,
+      retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000,
+      purgeIntervalMs: 3_600_000,
+      notificationBackoffMs: config.NOTIFICATION_RETRY_BASE_MS,
+    },
+  );
+  relay.start();
+  const consumer =
+    kafka && config.PAYMENT_CONSUMER_ENABLED
+      ? new PaymentProcessedConsumer(kafka, deps, logger.child({ component: 'payment-consumer' }), {
+          groupId: config.KAFKA_CONSUMER_GROUP,
+        })
+      : null;
+  const consumerStarted = consumer ? startWithRetry(() => consumer.start(), logger) : null;
+  metrics.setProbes({
+    outboxLag: () => outboxLag(pool),
+    ...(kafka && { consumerLag: () => consumerLag(kafka, config.KAFKA_CONSUMER_GROUP, TOPICS.paymentProcessed) }),
+  });
+
   const apollo = createApolloServer(buildSchema(), { logger, production: config.NODE_ENV === 'production' });
   await apollo.start();
 
@@ -87,6 +129,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     apollo,
     maxBodyBytes: MAX_BODY_BYTES,
     readiness,
+    extraRoutes: {
+      '/metrics': async (_request, response) => {
+        const body = await metrics.registry.metrics();
+        response.writeHead(200, { 'content-type': metrics.registry.contentType });
+        response.end(body);
+      },
+    },
     context: async (request): Promise<GraphQLContext> => {
       const requestId = String(request.headers['x-request-id'] ?? randomUUID());
       return {
@@ -107,6 +156,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     port,
     pool,
     prisma,
+    deps,
+    relay,
     stop: async () => {
       maintenance.stop();
       await new Promise<void>((resolve) => {
@@ -114,8 +165,37 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         server.closeIdleConnections();
       });
       await apollo.stop();
+      // Everything committed so far gets one more chance to leave before the pool closes.
+      await relay.stop();
+      await consumerStarted?.cancel();
+      await consumer?.stop().catch((error: unknown) => logger.warn({ err: error }, 'payment consumer did not stop cleanly'));
+      await publisher?.close().catch(() => {});
       await prisma.$disconnect();
       await pool.end();
+    },
+  };
+}
+
+/** Kafka may be down at start: keep trying in the background instead of refusing to start. */
+function startWithRetry(start: () => Promise<void>, logger: Logger): { cancel(): Promise<void> } {
+  let cancelled = false;
+  let timer: NodeJS.Timeout | undefined;
+  const attempt = (delay: number) => {
+    start().then(
+      () => logger.info('payment.processed consumer started'),
+      (error: unknown) => {
+        if (cancelled) return;
+        logger.warn({ err: error, retryInMs: delay }, 'payment.processed consumer could not start; retrying');
+        timer = setTimeout(() => attempt(Math.min(delay * 2, 30_000)), delay);
+        timer.unref();
+      },
+    );
+  };
+  attempt(1_000);
+  return {
+    cancel: async () => {
+      cancelled = true;
+      clearTimeout(timer);
     },
   };
 }

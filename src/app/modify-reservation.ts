@@ -9,20 +9,25 @@ export interface ModifyReservationCommand {
   expectedRev: number;
   input: ModifyReservationInput;
   actor: Actor;
+  requestId?: string | undefined;
 }
 
 /** Trip date, notes, contact: only while the reservation is PENDING or CONFIRMED. */
 export function modifyReservation(deps: AppDeps, command: ModifyReservationCommand): Promise<ReservationView> {
   const key = keyOfId(command.id, 'input.id');
   const changes = validateModifyReservation(command.input, { today: isoOf(deps.clock()), path: 'input' });
-  return changeReservation(deps, { key, expectedRev: command.expectedRev, actor: command.actor }, (current) => {
-    assertEditable(current.status);
-    return {
-      changes: {
-        ...(changes.tripDate !== undefined && { tripDate: changes.tripDate }),
-        ...(changes.notes !== undefined && { notes: changes.notes }),
-        ...(changes.contact !== undefined && { contactEmail: changes.contact.email, contactPhone: changes.contact.phone }),
-      },
-    };
-  });
+  return changeReservation(
+    deps,
+    { key, expectedRev: command.expectedRev, actor: command.actor, requestId: command.requestId },
+    (current) => {
+      assertEditable(current.status);
+      return {
+        changes: {
+          ...(changes.tripDate !== undefined && { tripDate: changes.tripDate }),
+          ...(changes.notes !== undefined && { notes: changes.notes }),
+          ...(changes.contact !== undefined && { contactEmail: changes.contact.email, contactPhone: changes.contact.phone }),
+        },
+      };
+    },
+  );
 }

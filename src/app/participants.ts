@@ -23,6 +23,7 @@ import {
   validateParticipant,
   validateParticipantChanges,
 } from '../domain/index.js';
+import { notification } from '../events/outbox.js';
 import type { Actor, AppDeps } from './deps.js';
 import { changeReservation, keyOfId } from './unit-of-work.js';
 import type { ParticipantView, ReservationKey, ReservationView } from './views.js';
@@ -37,6 +38,7 @@ interface ParticipantCommand {
   reservationId: string;
   expectedRev: number;
   actor: Actor;
+  requestId?: string | undefined;
 }
 
 function participantIdOf(value: string): string {
@@ -62,20 +64,23 @@ export function addParticipant(
 ): Promise<ReservationView> {
   const key = keyOfId(command.reservationId, 'input.reservationId');
   const details = validateParticipant(command.participant, { today: isoOf(deps.clock()), path: 'input.participant' });
-  return changeReservation(deps, { key, expectedRev: command.expectedRev, actor: command.actor }, async (current, tx) => {
-    assertEditable(current.status);
-    assertCanAddParticipant(current.partySize, 'input.participant');
-    if (details.guestId) {
+  return changeReservation(
+    deps,
+    { key, expectedRev: command.expectedRev, actor: command.actor, requestId: command.requestId },
+    async (current, tx) => {
+      assertEditable(current.status);
+      assertCanAddParticipant(current.partySize, 'input.participant');
       const party = await findParticipantsOf(tx, [key]);
-      if (party.some((member) => member.guestId === details.guestId)) {
+      if (details.guestId && party.some((member) => member.guestId === details.guestId)) {
         throw new BadUserInputError([{ field: 'input.participant.guestId', message: 'is already on this reservation' }]);
       }
-    }
-    return {
-      changes: { partySize: current.partySize + 1 },
-      apply: (write, at) => insertParticipant(write, key, { id: uuidV7(at.getTime(), deps.random), ...details }, at),
-    };
-  });
+      const position = Math.max(-1, ...party.map((member) => member.position)) + 1;
+      return {
+        changes: { partySize: current.partySize + 1 },
+        apply: (write, at) => insertParticipant(write, key, { id: uuidV7(at.getTime(), deps.random), position, ...details }, at),
+      };
+    },
+  );
 }
 
 export function updateParticipantDetails(
@@ -85,11 +90,15 @@ export function updateParticipantDetails(
   const key = keyOfId(command.reservationId, 'input.reservationId');
   const participantId = participantIdOf(command.participantId);
   const changes = validateParticipantChanges(command.changes, { today: isoOf(deps.clock()), path: 'input.changes' });
-  return changeReservation(deps, { key, expectedRev: command.expectedRev, actor: command.actor }, async (current, tx) => {
-    assertEditable(current.status);
-    const { participant } = await loadParty(tx, key, participantId);
-    return { changes: {}, apply: (write, at) => updateParticipant(write, participant.id, changes, at) };
-  });
+  return changeReservation(
+    deps,
+    { key, expectedRev: command.expectedRev, actor: command.actor, requestId: command.requestId },
+    async (current, tx) => {
+      assertEditable(current.status);
+      const { participant } = await loadParty(tx, key, participantId);
+      return { changes: {}, apply: (write, at) => updateParticipant(write, participant.id, changes, at) };
+    },
+  );
 }
 
 export function removeParticipant(
@@ -98,12 +107,16 @@ export function removeParticipant(
 ): Promise<ReservationView> {
   const key = keyOfId(command.reservationId, 'input.reservationId');
   const participantId = participantIdOf(command.participantId);
-  return changeReservation(deps, { key, expectedRev: command.expectedRev, actor: command.actor }, async (current, tx) => {
-    assertEditable(current.status);
-    const { participant, party } = await loadParty(tx, key, participantId);
-    assertCanRemoveParticipant(party.length, 'input.participantId');
-    return { changes: { partySize: party.length - 1 }, apply: (write) => deleteParticipant(write, participant.id) };
-  });
+  return changeReservation(
+    deps,
+    { key, expectedRev: command.expectedRev, actor: command.actor, requestId: command.requestId },
+    async (current, tx) => {
+      assertEditable(current.status);
+      const { participant, party } = await loadParty(tx, key, participantId);
+      assertCanRemoveParticipant(party.length, 'input.participantId');
+      return { changes: { partySize: party.length - 1 }, apply: (write) => deleteParticipant(write, participant.id) };
+    },
+  );
 }
 
 export function addInsurance(
@@ -113,15 +126,26 @@ export function addInsurance(
   const key = keyOfId(command.reservationId, 'input.reservationId');
   const participantId = participantIdOf(command.participantId);
   const insurance = validateInsurance(command.insurance, 'input.insurance');
-  return changeReservation(deps, { key, expectedRev: command.expectedRev, actor: command.actor }, async (current, tx) => {
-    assertEditable(current.status);
-    const { participant } = await loadParty(tx, key, participantId);
-    assertCanAddInsurance(participant.insurance, 'input.participantId');
-    return {
-      changes: {},
-      apply: (write, at) => updateParticipant(write, participant.id, { insurance: { ...insurance, status: 'ACTIVE' } }, at),
-    };
-  });
+  return changeReservation(
+    deps,
+    { key, expectedRev: command.expectedRev, actor: command.actor, requestId: command.requestId },
+    async (current, tx) => {
+      assertEditable(current.status);
+      const { participant } = await loadParty(tx, key, participantId);
+      assertCanAddInsurance(participant.insurance, 'input.participantId');
+      return {
+        changes: {},
+        apply: (write, at) => updateParticipant(write, participant.id, { insurance: { ...insurance, status: 'ACTIVE' } }, at),
+        outbox: (updated, context) => [
+          notification(context, 'insurance_confirmation', updated, {
+            participantId: participant.id,
+            fullName: participant.fullName,
+            plan: insurance.plan,
+          }),
+        ],
+      };
+    },
+  );
 }
 
 export function removeInsurance(
@@ -130,13 +154,17 @@ export function removeInsurance(
 ): Promise<ReservationView> {
   const key = keyOfId(command.reservationId, 'input.reservationId');
   const participantId = participantIdOf(command.participantId);
-  return changeReservation(deps, { key, expectedRev: command.expectedRev, actor: command.actor }, async (current, tx) => {
-    assertEditable(current.status);
-    const { participant } = await loadParty(tx, key, participantId);
-    const active = assertCanRemoveInsurance(participant.insurance, 'input.participantId');
-    return {
-      changes: {},
-      apply: (write, at) => updateParticipant(write, participant.id, { insurance: { ...active, status: 'REMOVED' } }, at),
-    };
-  });
+  return changeReservation(
+    deps,
+    { key, expectedRev: command.expectedRev, actor: command.actor, requestId: command.requestId },
+    async (current, tx) => {
+      assertEditable(current.status);
+      const { participant } = await loadParty(tx, key, participantId);
+      const active = assertCanRemoveInsurance(participant.insurance, 'input.participantId');
+      return {
+        changes: {},
+        apply: (write, at) => updateParticipant(write, participant.id, { insurance: { ...active, status: 'REMOVED' } }, at),
+      };
+    },
+  );
 }

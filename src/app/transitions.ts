@@ -9,6 +9,7 @@ export interface TransitionCommand {
   expectedRev: number;
   reason?: string | null;
   actor: Actor;
+  requestId?: string | undefined;
 }
 
 /**
@@ -21,8 +22,12 @@ export function transitionReservation(
   command: TransitionCommand,
 ): Promise<ReservationView> {
   const key = keyOfId(command.id, 'input.id');
-  return changeReservation(deps, { key, expectedRev: command.expectedRev, actor: command.actor }, (current, _tx, now) => ({
-    changes: { status: assertTransition(current.status, action, { today: isoOf(now), tripDate: current.tripDate }) },
-    statusReason: command.reason ?? null,
-  }));
+  return changeReservation(
+    deps,
+    { key, expectedRev: command.expectedRev, actor: command.actor, requestId: command.requestId },
+    (current, _tx, now) => ({
+      changes: { status: assertTransition(current.status, action, { today: isoOf(now), tripDate: current.tripDate }) },
+      statusReason: command.reason ?? null,
+    }),
+  );
 }

@@ -1,18 +1,28 @@
 import type { Prisma } from '../db/__generated__/prisma/client.js';
 import {
   appendStatusChange,
+  findParticipantsOf,
   findReservations,
   type ReservationChanges,
   updateReservationAtRev,
 } from '../db/reservation-repository.js';
 import { BadUserInputError, NotFoundError, parseUuid, reservationDateOfId, StaleRevisionError } from '../domain/index.js';
+import {
+  enqueue,
+  notification,
+  type OutboxContext,
+  type OutboxEntry,
+  reservationCreatedEvent,
+  statusChangedEvent,
+} from '../events/outbox.js';
 import { type Actor, type AppDeps, actorName } from './deps.js';
 import type { ReservationKey, ReservationStatus, ReservationView } from './views.js';
 
 /**
  * The transaction boundary shared by every use case that changes an existing reservation:
  * load it, check the caller's revision, let the use case decide, then write the change with
- * `_rev + 1` conditional on the revision in SQL, plus the status history row when the status moved.
+ * `_rev + 1` conditional on the revision in SQL, the status history row when the status moved,
+ * and the events and notifications the change promises — all in one transaction.
  */
 
 /** The storage key of a reservation id given by a client; `field` names the input for errors. */
@@ -30,44 +40,77 @@ export interface Decision {
   /** Writes of the aggregate's other rows (participants), in the same transaction. */
   apply?: (tx: Prisma.TransactionClient, at: Date) => Promise<void>;
   statusReason?: string | null;
+  /** Further outbox entries the change promises (beyond the status events added here). */
+  outbox?: (updated: ReservationView, context: OutboxContext) => OutboxEntry[];
 }
 
 export interface ChangeRequest {
   key: ReservationKey;
   expectedRev: number;
   actor: Actor;
+  requestId?: string | undefined;
 }
 
-export async function changeReservation(
+type Decide = (current: ReservationView, tx: Prisma.TransactionClient, now: Date) => Promise<Decision> | Decision;
+
+export function changeReservation(deps: AppDeps, request: ChangeRequest, decide: Decide): Promise<ReservationView> {
+  return deps.prisma.$transaction((tx) => changeReservationIn(tx, deps, request, decide), deps.transactionOptions);
+}
+
+/** The same, inside a transaction the caller owns (the payment consumer adds its inbox row). */
+export async function changeReservationIn(
+  tx: Prisma.TransactionClient,
   deps: AppDeps,
   request: ChangeRequest,
-  decide: (current: ReservationView, tx: Prisma.TransactionClient, now: Date) => Promise<Decision> | Decision,
+  decide: Decide,
 ): Promise<ReservationView> {
-  return deps.prisma.$transaction(async (tx) => {
-    const now = deps.clock();
-    const [current] = await findReservations(tx, [request.key]);
-    if (!current) throw new NotFoundError('Reservation', request.key.id);
-    if (current.rev !== request.expectedRev) throw new StaleRevisionError(current.rev);
+  const now = deps.clock();
+  const [current] = await findReservations(tx, [request.key]);
+  if (!current) throw new NotFoundError('Reservation', request.key.id);
+  if (current.rev !== request.expectedRev) throw new StaleRevisionError(current.rev);
 
-    const decision = await decide(current, tx, now);
-    const updated = await updateReservationAtRev(tx, request.key, request.expectedRev, decision.changes, now);
-    if (!updated) {
-      // Another writer committed between our read and our write.
-      const [latest] = await findReservations(tx, [request.key]);
-      throw new StaleRevisionError(latest?.rev ?? current.rev);
-    }
-    await decision.apply?.(tx, now);
-    const to: ReservationStatus | undefined = decision.changes.status;
-    if (to && to !== current.status) {
-      await appendStatusChange(tx, request.key, {
-        from: current.status,
-        to,
-        rev: updated.rev,
-        reason: decision.statusReason ?? null,
-        actor: actorName(request.actor),
-        at: now,
-      });
-    }
-    return updated;
-  }, deps.transactionOptions);
+  const decision = await decide(current, tx, now);
+  const updated = await updateReservationAtRev(tx, request.key, request.expectedRev, decision.changes, now);
+  if (!updated) {
+    // Another writer committed between our read and our write.
+    const [latest] = await findReservations(tx, [request.key]);
+    throw new StaleRevisionError(latest?.rev ?? current.rev);
+  }
+  await decision.apply?.(tx, now);
+
+  const outboxContext: OutboxContext = { now, random: deps.random, requestId: request.requestId };
+  const entries = decision.outbox?.(updated, outboxContext) ?? [];
+  const to: ReservationStatus | undefined = decision.changes.status;
+  if (to && to !== current.status) {
+    const change = { from: current.status, to, reason: decision.statusReason ?? null, actor: actorName(request.actor) };
+    await appendStatusChange(tx, request.key, { ...change, rev: updated.rev, at: now });
+    entries.push(...(await statusEvents(tx, outboxContext, updated, change)));
+  }
+  await enqueue(tx, entries);
+  return updated;
+}
+
+/** Every transition: status_changed and a status update; the first confirmation: created and a booking confirmation. */
+async function statusEvents(
+  tx: Prisma.TransactionClient,
+  context: OutboxContext,
+  reservation: ReservationView,
+  change: { from: ReservationStatus; to: ReservationStatus; reason: string | null; actor: string },
+): Promise<OutboxEntry[]> {
+  const entries = [
+    statusChangedEvent(context, reservation, change),
+    notification(context, 'status_update', reservation, { from: change.from, to: change.to, reason: change.reason }),
+  ];
+  if (change.from === 'PENDING' && change.to === 'CONFIRMED') {
+    const participants = await findParticipantsOf(tx, [reservation]);
+    entries.push(
+      reservationCreatedEvent(
+        context,
+        reservation,
+        participants.map((participant) => participant.id),
+      ),
+      notification(context, 'booking_confirmation', reservation, { partySize: reservation.partySize }),
+    );
+  }
+  return entries;
 }

@@ -6,6 +6,7 @@
 export type ReservationStatus = 'PENDING' | 'CONFIRMED' | 'CHECKED_IN' | 'COMPLETED' | 'CANCELLED' | 'NO_SHOW' | 'EXPIRED';
 export type AgeCategory = 'ADULT' | 'YOUTH' | 'CHILD' | 'INFANT';
 export type InsuranceStatus = 'ACTIVE' | 'REMOVED';
+export type DepositStatus = 'PENDING' | 'SETTLED' | 'DECLINED';
 
 /** A reservation's storage key: the id and the booking date it is partitioned by. */
 export interface ReservationKey {
@@ -26,6 +27,8 @@ export interface ReservationView extends ReservationKey {
   partnerId: string | null;
   partnerReference: string | null;
   rev: number;
+  depositStatus: DepositStatus;
+  paymentId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -42,6 +45,7 @@ export interface ParticipantView {
   reservationId: string;
   reservationDate: string;
   guestId: string | null;
+  position: number;
   fullName: string;
   dateOfBirth: string | null;
   ageCategory: AgeCategory | null;

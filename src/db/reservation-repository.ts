@@ -38,6 +38,8 @@ export function reservationView(row: Reservation): ReservationView {
     partnerId: row.partnerId,
     partnerReference: row.partnerReference,
     rev: row.rev,
+    depositStatus: row.depositStatus,
+    paymentId: row.paymentId,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -49,6 +51,7 @@ export function participantView(row: Participant): ParticipantView {
     reservationId: row.reservationId,
     reservationDate: isoOf(row.reservationDate),
     guestId: row.guestId,
+    position: row.position,
     fullName: row.fullName,
     dateOfBirth: row.dateOfBirth ? isoOf(row.dateOfBirth) : null,
     ageCategory: row.ageCategory,
@@ -111,7 +114,7 @@ export async function findParticipantsOf(db: Db, keys: ReservationKey[]): Promis
       reservationId: { in: unique(keys.map((key) => key.id)) },
       reservationDate: { in: unique(keys.map((key) => key.reservationDate)).map(dateOf) },
     },
-    orderBy: [{ reservationId: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+    orderBy: [{ reservationId: 'asc' }, { position: 'asc' }, { id: 'asc' }],
   });
   return rows.map(participantView);
 }
@@ -153,6 +156,8 @@ export interface NewReservation extends ReservationKey {
 
 export interface NewParticipant {
   id: string;
+  /** Place in the party, from 0; the party is listed in this order. */
+  position: number;
   guestId: string | null;
   fullName: string;
   dateOfBirth: string | null;
@@ -177,6 +182,7 @@ function participantData(key: ReservationKey, participant: NewParticipant, at: D
     reservationId: key.id,
     reservationDate: dateOf(key.reservationDate),
     guestId: participant.guestId,
+    position: participant.position,
     fullName: participant.fullName,
     dateOfBirth: participant.dateOfBirth ? dateOf(participant.dateOfBirth) : null,
     ageCategory: participant.ageCategory,
@@ -248,6 +254,9 @@ export interface ReservationChanges {
   contactEmail?: string;
   contactPhone?: string | null;
   partySize?: number;
+  depositStatus?: ReservationView['depositStatus'];
+  paymentId?: string;
+  depositSettledAt?: Date;
 }
 
 /**
@@ -271,6 +280,9 @@ export async function updateReservationAtRev(
       ...(changes.contactEmail !== undefined && { contactEmail: changes.contactEmail }),
       ...(changes.contactPhone !== undefined && { contactPhone: changes.contactPhone }),
       ...(changes.partySize !== undefined && { partySize: changes.partySize }),
+      ...(changes.depositStatus !== undefined && { depositStatus: changes.depositStatus }),
+      ...(changes.paymentId !== undefined && { paymentId: changes.paymentId }),
+      ...(changes.depositSettledAt !== undefined && { depositSettledAt: changes.depositSettledAt }),
       rev: { increment: 1 },
       updatedAt: at,
     },
@@ -278,19 +290,6 @@ export async function updateReservationAtRev(
   if (count === 0) return null;
   const [row] = await findReservations(tx, [key]);
   return row ?? null;
-}
-
-export async function lockReservation(tx: Prisma.TransactionClient, key: ReservationKey): Promise<ReservationView | null> {
-  const rows = await tx.$queryRaw<Reservation[]>`
-    SELECT id, reservation_date AS "reservationDate", confirmation_code AS "confirmationCode", status::text AS status,
-           guest_id AS "guestId", trip_id AS "tripId", trip_date AS "tripDate", party_size AS "partySize",
-           contact_email AS "contactEmail", contact_phone AS "contactPhone", notes, partner_id AS "partnerId",
-           partner_reference AS "partnerReference", _rev AS rev, created_at AS "createdAt", updated_at AS "updatedAt"
-      FROM reservations.reservations
-     WHERE id = ${key.id}::uuid AND reservation_date = ${key.reservationDate}::date
-     FOR UPDATE`;
-  const row = rows[0];
-  return row ? reservationView(row) : null;
 }
 
 export async function insertParticipant(
@@ -370,6 +369,7 @@ const RESERVATION_COLUMNS = Prisma.raw(`r.id, r.reservation_date AS "reservation
   r.status::text AS status, r.guest_id AS "guestId", r.trip_id AS "tripId", r.trip_date AS "tripDate",
   r.party_size AS "partySize", r.contact_email AS "contactEmail", r.contact_phone AS "contactPhone", r.notes,
   r.partner_id AS "partnerId", r.partner_reference AS "partnerReference", r._rev AS rev,
+  r.deposit_status::text AS "depositStatus", r.payment_id AS "paymentId", r.deposit_settled_at AS "depositSettledAt",
   r.created_at AS "createdAt", r.updated_at AS "updatedAt"`);
 
 /**

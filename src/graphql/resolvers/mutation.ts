@@ -13,8 +13,8 @@ import type { GraphQLContext } from '../context.js';
 
 /** Translation only: GraphQL arguments in, use case out. Rules live in src/domain, writes in src/app. */
 export const Mutation: MutationResolvers<GraphQLContext> = {
-  createReservation: (_parent, { input }, { deps, actor }) => createReservation(deps, { input, actor }),
-  modifyReservation: (_parent, { input }, { deps, actor }) =>
+  createReservation: (_parent, { input }, { deps, actor, requestId }) => createReservation(deps, { input, actor, requestId }),
+  modifyReservation: (_parent, { input }, { deps, actor, requestId }) =>
     modifyReservation(deps, {
       id: input.id,
       expectedRev: input.expectedRev,
@@ -24,15 +24,22 @@ export const Mutation: MutationResolvers<GraphQLContext> = {
         ...(input.contact !== undefined && { contact: input.contact }),
       },
       actor,
+      requestId,
     }),
-  cancelReservation: (_parent, { input }, { deps, actor }) => transitionReservation(deps, 'cancel', { ...input, actor }),
-  confirmReservation: (_parent, { input }, { deps, actor }) => transitionReservation(deps, 'confirm', { ...input, actor }),
-  checkInReservation: (_parent, { input }, { deps, actor }) => transitionReservation(deps, 'checkIn', { ...input, actor }),
-  completeReservation: (_parent, { input }, { deps, actor }) => transitionReservation(deps, 'complete', { ...input, actor }),
-  markReservationNoShow: (_parent, { input }, { deps, actor }) => transitionReservation(deps, 'markNoShow', { ...input, actor }),
-  addParticipant: (_parent, { input }, { deps, actor }) => addParticipant(deps, { ...input, actor }),
-  updateParticipant: (_parent, { input }, { deps, actor }) => updateParticipantDetails(deps, { ...input, actor }),
-  removeParticipant: (_parent, { input }, { deps, actor }) => removeParticipant(deps, { ...input, actor }),
-  addInsurance: (_parent, { input }, { deps, actor }) => addInsurance(deps, { ...input, actor }),
-  removeInsurance: (_parent, { input }, { deps, actor }) => removeInsurance(deps, { ...input, actor }),
+  cancelReservation: (_parent, { input }, { deps, actor, requestId }) =>
+    transitionReservation(deps, 'cancel', { ...input, actor, requestId }),
+  confirmReservation: (_parent, { input }, { deps, actor, requestId }) =>
+    transitionReservation(deps, 'confirm', { ...input, actor, requestId }),
+  checkInReservation: (_parent, { input }, { deps, actor, requestId }) =>
+    transitionReservation(deps, 'checkIn', { ...input, actor, requestId }),
+  completeReservation: (_parent, { input }, { deps, actor, requestId }) =>
+    transitionReservation(deps, 'complete', { ...input, actor, requestId }),
+  markReservationNoShow: (_parent, { input }, { deps, actor, requestId }) =>
+    transitionReservation(deps, 'markNoShow', { ...input, actor, requestId }),
+  addParticipant: (_parent, { input }, { deps, actor, requestId }) => addParticipant(deps, { ...input, actor, requestId }),
+  updateParticipant: (_parent, { input }, { deps, actor, requestId }) =>
+    updateParticipantDetails(deps, { ...input, actor, requestId }),
+  removeParticipant: (_parent, { input }, { deps, actor, requestId }) => removeParticipant(deps, { ...input, actor, requestId }),
+  addInsurance: (_parent, { input }, { deps, actor, requestId }) => addInsurance(deps, { ...input, actor, requestId }),
+  removeInsurance: (_parent, { input }, { deps, actor, requestId }) => removeInsurance(deps, { ...input, actor, requestId }),
 };

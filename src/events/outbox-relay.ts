@@ -1,0 +1,302 @@
+import pg from 'pg';
+import type { Logger } from '../observability/logger.js';
+import type { EventPublisher, PublishableEvent } from './kafka.js';
+
+/**
+ * Delivers the outbox after commit. One instance at a time is the relay (leader by a session
+ * advisory lock held on its own connection), so the events of a reservation leave in the order
+ * they were written; batches are also claimed `FOR UPDATE SKIP LOCKED`, so a second relay during
+ * a leadership hand-over cannot publish the same rows. Woken by NOTIFY at commit, with a polling
+ * fallback. Delivery is at least once: a crash between publish and the mark publishes again, and
+ * consumers deduplicate on the event id (`ce_id`).
+ */
+
+export interface OutboxNotification {
+  id: string;
+  template: string;
+  payload: Record<string, unknown>;
+}
+
+export interface NotificationSender {
+  /** Idempotent by `id`; throws when the delivery should be retried. */
+  send(notification: OutboxNotification): Promise<void>;
+}
+
+export interface RelayOptions {
+  batchSize: number;
+  pollIntervalMs: number;
+  maxBackoffMs: number;
+  /** How long published rows stay (for audit and replay) before the purge deletes them. */
+  retentionMs: number;
+  purgeIntervalMs: number;
+  /** First retry delay of a failed notification; doubles per attempt, capped at an hour. */
+  notificationBackoffMs: number;
+}
+
+export const defaultRelayOptions: RelayOptions = {
+  batchSize: 200,
+  pollIntervalMs: 1_000,
+  maxBackoffMs: 30_000,
+  retentionMs: 7 * 24 * 3_600_000,
+  purgeIntervalMs: 3_600_000,
+  notificationBackoffMs: 5_000,
+};
+
+const LEADER_LOCK_KEY = 72_707_369_003;
+const CHANNEL = 'reservations_outbox';
+
+interface OutboxRow {
+  seq: string;
+  id: string;
+  aggregate_id: string;
+  type: string;
+  destination: string;
+  payload: Record<string, unknown>;
+  headers: Record<string, string>;
+  created_at: Date;
+  attempts: number;
+}
+
+export class OutboxRelay {
+  private session: pg.Client | null = null;
+  private leader = false;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private failures = 0;
+  private lastPurge = 0;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly connectionString: string,
+    private readonly publisher: EventPublisher | null,
+    private readonly notifier: NotificationSender | null,
+    private readonly logger: Logger,
+    private readonly options: RelayOptions = defaultRelayOptions,
+  ) {}
+
+  isLeader(): boolean {
+    return this.leader;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops after the batch in flight, tries one last drain, and gives up the leadership. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    if (this.leader)
+      await this.drainAll().catch((error: unknown) => this.logger.warn({ err: error }, 'final outbox drain failed'));
+    await this.closeSession();
+  }
+
+  /** Publishes everything pending now (one batch after another); the count published. */
+  async drainAll(): Promise<number> {
+    // Events and notifications fail independently: a broker outage must not hold notifications.
+    const [events, notifications] = await Promise.allSettled([
+      this.drainKind(() => this.publishEvents()),
+      this.drainKind(() => this.deliverNotifications()),
+    ]);
+    for (const outcome of [events, notifications]) if (outcome.status === 'rejected') throw outcome.reason;
+    return (events.status === 'fulfilled' ? events.value : 0) + (notifications.status === 'fulfilled' ? notifications.value : 0);
+  }
+
+  private async drainKind(batch: () => Promise<number>): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const count = await batch();
+      total += count;
+      if (count < this.options.batchSize) return total;
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let delay = this.options.pollIntervalMs;
+      try {
+        if (await this.ensureLeadership()) {
+          await this.drainAll();
+          await this.purgeIfDue();
+          this.failures = 0;
+        }
+      } catch (error) {
+        this.failures++;
+        delay = Math.min(this.options.maxBackoffMs, this.options.pollIntervalMs * 2 ** Math.min(this.failures, 10));
+        this.logger.warn({ err: error, retryInMs: delay }, 'outbox relay could not deliver; the events stay in the outbox');
+      }
+      await this.sleep(delay);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  /** A dedicated session: it holds the leader lock and LISTENs; losing it loses the lock. */
+  private async ensureLeadership(): Promise<boolean> {
+    if (!this.session) {
+      const session = new pg.Client({ connectionString: this.connectionString, application_name: 'svc-reservations-relay' });
+      session.on('error', (error) => {
+        this.logger.warn({ err: error }, 'outbox relay session lost; leadership released');
+        void this.closeSession();
+      });
+      session.on('notification', () => this.wake?.());
+      await session.connect();
+      await session.query(`LISTEN ${CHANNEL}`);
+      this.session = session;
+    }
+    if (!this.leader) {
+      const { rows } = await this.session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+        LEADER_LOCK_KEY,
+      ]);
+      this.leader = rows[0]?.locked === true;
+      if (this.leader) this.logger.info('this instance is now the outbox relay');
+    }
+    return this.leader;
+  }
+
+  private async closeSession(): Promise<void> {
+    const session = this.session;
+    this.session = null;
+    this.leader = false;
+    if (session) await session.end().catch(() => {});
+  }
+
+  private async claim(client: pg.PoolClient, kind: 'event' | 'notification'): Promise<OutboxRow[]> {
+    const due = kind === 'notification' ? 'AND next_attempt_at <= now()' : '';
+    const { rows } = await client.query<OutboxRow>(
+      `SELECT seq, id, aggregate_id, type, destination, payload, headers, created_at, attempts
+         FROM reservations.outbox
+        WHERE kind = $1 AND published_at IS NULL ${due}
+        ORDER BY seq
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED`,
+      [kind, this.options.batchSize],
+    );
+    return rows;
+  }
+
+  private async publishEvents(): Promise<number> {
+    const publisher = this.publisher;
+    if (!publisher) return 0;
+    return this.inTransaction(async (client) => {
+      const rows = await this.claim(client, 'event');
+      if (rows.length === 0) return 0;
+      const events: PublishableEvent[] = rows.map((row) => ({
+        id: row.id,
+        type: row.type,
+        topic: row.destination,
+        key: row.aggregate_id,
+        payload: row.payload,
+        time: row.created_at,
+        headers: row.headers,
+      }));
+      const seqs = rows.map((row) => row.seq);
+      try {
+        await publisher.publish(events);
+      } catch (error) {
+        await this.recordFailure(seqs, error);
+        throw error;
+      }
+      await client.query(
+        'UPDATE reservations.outbox SET published_at = now(), attempts = attempts + 1 WHERE seq = ANY($1::bigint[])',
+        [seqs],
+      );
+      return rows.length;
+    });
+  }
+
+  private async deliverNotifications(): Promise<number> {
+    const notifier = this.notifier;
+    if (!notifier) return 0;
+    return this.inTransaction(async (client) => {
+      const rows = await this.claim(client, 'notification');
+      const outcomes = await Promise.allSettled(
+        rows.map((row) => notifier.send({ id: row.id, template: row.destination, payload: row.payload })),
+      );
+      for (const [index, outcome] of outcomes.entries()) {
+        const row = rows[index];
+        if (!row) continue;
+        if (outcome.status === 'fulfilled') {
+          await client.query(
+            'UPDATE reservations.outbox SET published_at = now(), attempts = attempts + 1, last_error = NULL WHERE seq = $1',
+            [row.seq],
+          );
+        } else {
+          // Backoff per message: 5 s, 10 s, 20 s … up to an hour (by default).
+          const delaySeconds = Math.min(3_600, (this.options.notificationBackoffMs / 1000) * 2 ** Math.min(row.attempts, 10));
+          await client.query(
+            `UPDATE reservations.outbox SET attempts = attempts + 1, last_error = $2,
+                    next_attempt_at = now() + make_interval(secs => $3) WHERE seq = $1`,
+            [row.seq, describe(outcome.reason), delaySeconds],
+          );
+        }
+      }
+      return rows.length;
+    });
+  }
+
+  private async recordFailure(seqs: string[], error: unknown): Promise<void> {
+    await this.pool
+      .query('UPDATE reservations.outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1::bigint[])', [
+        seqs,
+        describe(error),
+      ])
+      .catch(() => {});
+  }
+
+  private async purgeIfDue(): Promise<void> {
+    if (Date.now() - this.lastPurge < this.options.purgeIntervalMs) return;
+    this.lastPurge = Date.now();
+    const seconds = Math.round(this.options.retentionMs / 1000);
+    const result = await this.pool.query(
+      `DELETE FROM reservations.outbox WHERE seq IN (
+         SELECT seq FROM reservations.outbox WHERE published_at < now() - make_interval(secs => $1) LIMIT 10000)`,
+      [seconds],
+    );
+    if (result.rowCount) this.logger.info({ purged: result.rowCount }, 'purged published outbox rows past retention');
+  }
+
+  private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 1000);
+}
+
+/** Age in seconds of the oldest message not yet delivered, per kind (0 when none). */
+export async function outboxLag(pool: pg.Pool): Promise<Record<'event' | 'notification', number>> {
+  const { rows } = await pool.query<{ kind: 'event' | 'notification'; age: number }>(
+    `SELECT kind, EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS age
+       FROM reservations.outbox WHERE published_at IS NULL GROUP BY kind`,
+  );
+  const lag = { event: 0, notification: 0 };
+  for (const row of rows) lag[row.kind] = Math.max(0, row.age);
+  return lag;
+}

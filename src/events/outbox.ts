@@ -1,0 +1,133 @@
+import type { ReservationView } from '../app/views.js';
+import type { Prisma } from '../db/__generated__/prisma/client.js';
+import { type RandomBytes, uuidV7 } from '../domain/index.js';
+import {
+  EVENT_TYPES,
+  type NotificationTemplate,
+  type ReservationCreated,
+  type ReservationStatusChanged,
+  reservationCreatedSchema,
+  reservationStatusChangedSchema,
+  TOPICS,
+} from './contracts.js';
+
+/**
+ * What a change promises to the outside world, written in the change's own transaction: events
+ * for Kafka and notifications for svc-notifications. The relay delivers them after commit.
+ */
+
+export interface OutboxEntry {
+  /** The event id (CloudEvents `ce_id`), also the notification's idempotency key. */
+  id: string;
+  kind: 'event' | 'notification';
+  aggregateId: string;
+  type: string;
+  /** A Kafka topic, or a notification template. */
+  destination: string;
+  payload: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
+export interface OutboxContext {
+  now: Date;
+  random: RandomBytes;
+  /** Carried into the message headers, so a request can be followed into its events. */
+  requestId?: string | undefined;
+}
+
+function entry(context: OutboxContext, fields: Omit<OutboxEntry, 'id' | 'headers'>): OutboxEntry {
+  return {
+    id: uuidV7(context.now.getTime(), context.random),
+    headers: context.requestId ? { 'x-request-id': context.requestId } : {},
+    ...fields,
+  };
+}
+
+export function statusChangedEvent(
+  context: OutboxContext,
+  reservation: ReservationView,
+  change: { from: ReservationStatusChanged['from']; to: ReservationStatusChanged['to']; reason: string | null; actor: string },
+): OutboxEntry {
+  const payload: ReservationStatusChanged = reservationStatusChangedSchema.parse({
+    reservationId: reservation.id,
+    confirmationCode: reservation.confirmationCode,
+    from: change.from,
+    to: change.to,
+    rev: reservation.rev,
+    reason: change.reason,
+    actor: change.actor,
+    changedAt: context.now.toISOString(),
+  });
+  return entry(context, {
+    kind: 'event',
+    aggregateId: reservation.id,
+    type: EVENT_TYPES.reservationStatusChanged,
+    destination: TOPICS.reservationStatusChanged,
+    payload,
+  });
+}
+
+export function reservationCreatedEvent(
+  context: OutboxContext,
+  reservation: ReservationView,
+  participantIds: string[],
+): OutboxEntry {
+  const payload: ReservationCreated = reservationCreatedSchema.parse({
+    reservationId: reservation.id,
+    confirmationCode: reservation.confirmationCode,
+    guestId: reservation.guestId,
+    tripId: reservation.tripId,
+    tripDate: reservation.tripDate,
+    reservationDate: reservation.reservationDate,
+    partySize: reservation.partySize,
+    participantIds,
+    partnerId: reservation.partnerId,
+    partnerReference: reservation.partnerReference,
+    status: reservation.status,
+    rev: reservation.rev,
+    confirmedAt: context.now.toISOString(),
+  });
+  return entry(context, {
+    kind: 'event',
+    aggregateId: reservation.id,
+    type: EVENT_TYPES.reservationCreated,
+    destination: TOPICS.reservationCreated,
+    payload,
+  });
+}
+
+export function notification(
+  context: OutboxContext,
+  template: NotificationTemplate,
+  reservation: ReservationView,
+  data: Record<string, unknown>,
+): OutboxEntry {
+  return entry(context, {
+    kind: 'notification',
+    aggregateId: reservation.id,
+    type: `notification.${template}`,
+    destination: template,
+    payload: {
+      template,
+      recipient: { email: reservation.contactEmail },
+      reservationId: reservation.id,
+      data: { confirmationCode: reservation.confirmationCode, tripDate: reservation.tripDate, ...data },
+    },
+  });
+}
+
+export async function enqueue(tx: Prisma.TransactionClient, entries: OutboxEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.outboxMessage.createMany({
+    data: entries.map((message) => ({
+      id: message.id,
+      kind: message.kind,
+      aggregateType: 'reservation',
+      aggregateId: message.aggregateId,
+      type: message.type,
+      destination: message.destination,
+      payload: message.payload as Prisma.InputJsonObject,
+      headers: message.headers,
+    })),
+  });
+}

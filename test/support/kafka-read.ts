@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { type Admin, type IHeaders, Kafka, logLevel } from 'kafkajs';
+
+export interface ReadMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: unknown;
+  headers: Record<string, string>;
+}
+
+export function testKafka(brokers: string): Kafka {
+  return new Kafka({ clientId: `test-${randomUUID()}`, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+}
+
+function headersOf(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = first.toString();
+  }
+  return out;
+}
+
+/** A topic created a moment ago may not have partition leaders yet; consuming it then fails. */
+async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const ready = await admin
+      .fetchTopicMetadata({ topics })
+      .then((metadata) => metadata.topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0)))
+      .catch(() => false);
+    if (ready) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/**
+ * Reads topics from the beginning with a fresh consumer group until `done(messages)` holds or
+ * the time runs out (then returns what it has: the caller's assertions say what was missing).
+ */
+export async function readTopics(
+  brokers: string,
+  topics: string[],
+  done: (messages: ReadMessage[]) => boolean,
+  timeoutMs = 60_000,
+): Promise<ReadMessage[]> {
+  const kafka = testKafka(brokers);
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true }).catch(() => false);
+  await waitForLeaders(admin, topics);
+  await admin.disconnect();
+  const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}` });
+  const messages: ReadMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  let finish: () => void = () => {};
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  await consumer.run({
+    eachMessage: async ({ topic, partition, message }) => {
+      let value: unknown = null;
+      try {
+        value = JSON.parse(message.value?.toString('utf8') ?? 'null');
+      } catch {
+        value = message.value?.toString('utf8') ?? null;
+      }
+      messages.push({ topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, value, headers: headersOf(message.headers) });
+      if (done(messages)) finish();
+    },
+  });
+  const timer = setTimeout(finish, timeoutMs);
+  if (done(messages)) finish();
+  await finished;
+  clearTimeout(timer);
+  await consumer.disconnect();
+  return messages;
+}
