@@ -88,7 +88,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     {
       batchSize: config.OUTBOX_BATCH_SIZE,
       pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
-      maxBackoffMs: 30_000,
+      maxBackoffMs: config.OUTBOX_MAX_BACKOFF_MS,
       retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000,
       purgeIntervalMs: 3_600_000,
       notificationBackoffMs: config.NOTIFICATION_RETRY_BASE_MS,
