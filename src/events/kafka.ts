@@ -66,58 +66,81 @@ export function cloudEventHeaders(event: PublishableEvent): Record<string, strin
 }
 
 export class KafkaEventPublisher implements EventPublisher {
-  private readonly producer: Producer;
+  private producer: Producer | null = null;
   private connected = false;
 
-  constructor(kafka: Kafka) {
-    // Idempotent with one request in flight: no duplicates from the producer's own retries, and
-    // no reordering within a partition.
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 },
-    });
-    this.producer.on(this.producer.events.DISCONNECT, () => {
-      this.connected = false;
-    });
-  }
+  /** `timeoutMs` bounds one publish, connect included: kafkajs can wait forever on a dead broker. */
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly timeoutMs = 15_000,
+  ) {}
 
   isConnected(): boolean {
     return this.connected;
   }
 
+  private createProducer(): Producer {
+    // Idempotent with one request in flight: no duplicates from the producer's own retries, and
+    // no reordering within a partition.
+    const producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 },
+    });
+    producer.on(producer.events.DISCONNECT, () => {
+      if (this.producer === producer) this.connected = false;
+    });
+    return producer;
+  }
+
   async publish(events: PublishableEvent[]): Promise<void> {
     if (events.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Kafka did not acknowledge within ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    try {
+      await Promise.race([this.send(events), deadline]);
+    } catch (error) {
+      // Start over with a fresh producer: after an outage kafkajs may keep a dead connection or a
+      // stuck request. What it may still deliver late is a duplicate, which consumers drop by ce_id.
+      const stale = this.producer;
+      this.producer = null;
+      this.connected = false;
+      void stale?.disconnect().catch(() => {});
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async send(events: PublishableEvent[]): Promise<void> {
+    if (!this.producer) this.producer = this.createProducer();
+    const producer = this.producer;
     if (!this.connected) {
-      await this.producer.connect();
+      await producer.connect();
       this.connected = true;
     }
     const byTopic = new Map<string, PublishableEvent[]>();
     for (const event of events) byTopic.set(event.topic, [...(byTopic.get(event.topic) ?? []), event]);
-    try {
-      await this.producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, topicEvents]) => ({
-          topic,
-          messages: topicEvents.map((event) => ({
-            key: event.key,
-            value: JSON.stringify(event.payload),
-            headers: cloudEventHeaders(event),
-            timestamp: String(event.time.getTime()),
-          })),
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, topicEvents]) => ({
+        topic,
+        messages: topicEvents.map((event) => ({
+          key: event.key,
+          value: JSON.stringify(event.payload),
+          headers: cloudEventHeaders(event),
+          timestamp: String(event.time.getTime()),
         })),
-      });
-    } catch (error) {
-      // Reconnect on the next attempt: after a broker outage kafkajs may keep a dead connection.
-      this.connected = false;
-      await this.producer.disconnect().catch(() => {});
-      throw error;
-    }
+      })),
+    });
   }
 
   async close(): Promise<void> {
     this.connected = false;
-    await this.producer.disconnect();
+    await this.producer?.disconnect();
+    this.producer = null;
   }
 }

@@ -192,31 +192,35 @@ export class OutboxRelay {
   private async publishEvents(): Promise<number> {
     const publisher = this.publisher;
     if (!publisher) return 0;
-    return this.inTransaction(async (client) => {
+    const outcome = await this.inTransaction(async (client) => {
       const rows = await this.claim(client, 'event');
-      if (rows.length === 0) return 0;
-      const events: PublishableEvent[] = rows.map((row) => ({
-        id: row.id,
-        type: row.type,
-        topic: row.destination,
-        key: row.aggregate_id,
-        payload: row.payload,
-        time: row.created_at,
-        headers: row.headers,
-      }));
+      if (rows.length === 0) return { published: 0 };
       const seqs = rows.map((row) => row.seq);
       try {
-        await publisher.publish(events);
+        await publisher.publish(
+          rows.map((row) => ({
+            id: row.id,
+            type: row.type,
+            topic: row.destination,
+            key: row.aggregate_id,
+            payload: row.payload,
+            time: row.created_at,
+            headers: row.headers,
+          })),
+        );
       } catch (error) {
-        await this.recordFailure(seqs, error);
-        throw error;
+        // Recorded on the claiming connection: these rows are locked by it.
+        await client.query('UPDATE reservations.outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1::bigint[])', [
+          seqs,
+          describe(error),
+        ]);
+        return { published: 0, error };
       }
-      await client.query(
-        'UPDATE reservations.outbox SET published_at = now(), attempts = attempts + 1 WHERE seq = ANY($1::bigint[])',
-        [seqs],
-      );
-      return rows.length;
+      await client.query('UPDATE reservations.outbox SET published_at = now(), attempts = attempts + 1 WHERE seq = ANY($1::bigint[])', [seqs]);
+      return { published: rows.length };
     });
+    if ('error' in outcome) throw outcome.error;
+    return outcome.published;
   }
 
   private async deliverNotifications(): Promise<number> {
@@ -247,15 +251,6 @@ export class OutboxRelay {
       }
       return rows.length;
     });
-  }
-
-  private async recordFailure(seqs: string[], error: unknown): Promise<void> {
-    await this.pool
-      .query('UPDATE reservations.outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1::bigint[])', [
-        seqs,
-        describe(error),
-      ])
-      .catch(() => {});
   }
 
   private async purgeIfDue(): Promise<void> {
