@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { CREATE, reservationInput } from '../support/factories.js';
+import { useService } from '../support/service.js';
+
+/** No Kafka here: events wait in the outbox, which the lag gauge must show. */
+const test = useService();
+
+const base = () => test.service.url.replace(/\/graphql$/, '');
+
+function gauge(metrics: string, name: string, labels = ''): number | null {
+  const line = metrics.split('\n').find((candidate) => candidate.startsWith(`${name}{${labels}`) || candidate.startsWith(`${name} `));
+  return line ? Number(line.split(' ').at(-1)) : null;
+}
+
+describe('metrics and health', () => {
+  it('reports the age of the oldest undelivered event as outbox lag', async () => {
+    const before = await (await fetch(`${base()}/metrics`)).text();
+    expect(gauge(before, 'reservations_outbox_lag_seconds', 'kind="event"')).toBe(0);
+
+    await test.graphql(CREATE, { input: reservationInput() });
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const response = await fetch(`${base()}/metrics`);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const after = await response.text();
+    expect(gauge(after, 'reservations_outbox_lag_seconds', 'kind="event"')).toBeGreaterThanOrEqual(1);
+    expect(after).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('answers live and ready when the database is reachable and migrated', async () => {
+    const live = await fetch(`${base()}/health/live`);
+    const ready = await fetch(`${base()}/health/ready`);
+    expect(live.status).toBe(200);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', failed: [] });
+  });
+
+  it('refuses a request body over the limit with a typed error', async () => {
+    const response = await fetch(test.service.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ __typename }`, padding: 'x'.repeat(1_100_000) }),
+    });
+    expect(response.status).toBe(413);
+    expect((await response.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+});
