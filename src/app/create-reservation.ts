@@ -1,8 +1,12 @@
+import { createHash } from 'node:crypto';
 import { Prisma } from '../db/__generated__/prisma/client.js';
-import { insertReservation, isoOf } from '../db/reservation-repository.js';
+import { dateOf, findReservations, insertReservation, isoOf } from '../db/reservation-repository.js';
 import {
+  BadUserInputError,
   type CreateReservationInput,
   confirmationCode,
+  IdempotencyKeyReusedError,
+  type ReservationDraft,
   reservationDateOfId,
   uuidV7,
   validateCreateReservation,
@@ -15,13 +19,21 @@ export interface CreateReservationCommand {
   input: CreateReservationInput;
   actor: Actor;
   requestId?: string | undefined;
+  /** A retry with the same key (per caller) returns the same reservation. */
+  idempotencyKey?: string | null | undefined;
   /** Set for partner callers: their own reference is then required and unique per partner. */
   partnerId?: string | null;
 }
 
 /** Collisions of the random part of a confirmation code within one day are rare; retry a few. */
-const CODE_ATTEMPTS = 5;
+const ATTEMPTS = 5;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;
 
+/**
+ * Books a trip: one transaction writes the PENDING reservation, its participants, its first
+ * history row, the idempotency key and partner reference (unique across partitions), and the
+ * events it promises.
+ */
 export async function createReservation(deps: AppDeps, command: CreateReservationCommand): Promise<ReservationView> {
   const now = deps.clock();
   const valid = validateCreateReservation(command.input, {
@@ -29,63 +41,133 @@ export async function createReservation(deps: AppDeps, command: CreateReservatio
     path: 'input',
     requirePartnerReference: Boolean(command.partnerId),
   });
+  const idempotency = idempotencyOf(command, valid);
 
   for (let attempt = 1; ; attempt++) {
-    const id = uuidV7(now.getTime(), deps.random);
-    const reservationDate = reservationDateOfId(id) ?? isoOf(now);
+    if (idempotency) {
+      const earlier = await replay(deps, idempotency);
+      if (earlier) return earlier;
+    }
+    await assertPartnerReferenceFree(deps, command.partnerId, valid.partnerReference);
     try {
-      return await deps.prisma.$transaction(async (tx) => {
-        const participants = valid.participants.map((participant, position) => ({
-          id: uuidV7(now.getTime(), deps.random),
-          position,
-          guestId: participant.guestId,
-          fullName: participant.fullName,
-          dateOfBirth: participant.dateOfBirth,
-          ageCategory: participant.ageCategory,
-          email: participant.email,
-          phone: participant.phone,
-          insurance: participant.insurance,
-        }));
-        const actor = actorName(command.actor);
-        const reservation = await insertReservation(
-          tx,
-          {
-            id,
-            reservationDate,
-            confirmationCode: confirmationCode(reservationDate, deps.random),
-            status: 'PENDING',
-            guestId: valid.guestId,
-            tripId: valid.tripId,
-            tripDate: valid.tripDate,
-            contactEmail: valid.contact.email,
-            contactPhone: valid.contact.phone,
-            notes: valid.notes,
-            partnerId: command.partnerId ?? null,
-            partnerReference: command.partnerId ? (valid.partnerReference ?? null) : null,
-            createdAt: now,
-          },
-          participants,
-          { from: null, to: 'PENDING', rev: 1, reason: 'created', actor, at: now },
-        );
-        const context = { now, random: deps.random, requestId: command.requestId };
-        await enqueue(tx, [
-          statusChangedEvent(context, reservation, { from: null, to: 'PENDING', reason: 'created', actor }),
-          ...participants
-            .filter((participant) => participant.insurance)
-            .map((participant) =>
-              notification(context, 'insurance_confirmation', reservation, {
-                participantId: participant.id,
-                fullName: participant.fullName,
-                plan: participant.insurance?.plan,
-              }),
-            ),
-        ]);
-        return reservation;
-      }, deps.transactionOptions);
+      return await insertNew(deps, command, valid, now, idempotency);
     } catch (error) {
-      const codeTaken =
-        error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002' && attempt < CODE_ATTEMPTS;
-      if (!codeTaken) throw error;
+      // A unique key was taken meanwhile: the idempotency key by a concurrent retry (the loop
+      // then returns its reservation), or a confirmation code (the loop draws another).
+      const taken = error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+      if (!taken || attempt >= ATTEMPTS) throw error;
     }
   }
+}
+
+interface Idempotency {
+  scope: string;
+  key: string;
+  requestHash: string;
+}
+
+function idempotencyOf(command: CreateReservationCommand, valid: ReservationDraft): Idempotency | null {
+  const key = command.idempotencyKey;
+  if (key === null || key === undefined) return null;
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new BadUserInputError([
+      { field: 'idempotencyKey', message: 'must be 8 to 128 printable ASCII characters without spaces' },
+    ]);
+  }
+  // The normalized request: the same booking written differently is the same request.
+  const requestHash = createHash('sha256').update(JSON.stringify(valid)).digest('hex');
+  return { scope: actorName(command.actor), key, requestHash };
+}
+
+async function assertPartnerReferenceFree(
+  deps: AppDeps,
+  partnerId: string | null | undefined,
+  reference: string | null,
+): Promise<void> {
+  if (!partnerId || !reference) return;
+  const taken = await deps.prisma.partnerReference.findUnique({
+    where: { partnerId_partnerReference: { partnerId, partnerReference: reference } },
+  });
+  if (taken) {
+    throw new BadUserInputError([
+      { field: 'input.partnerReference', message: 'is already used by another reservation of this partner' },
+    ]);
+  }
+}
+
+async function replay(deps: AppDeps, idempotency: Idempotency): Promise<ReservationView | null> {
+  const row = await deps.prisma.idempotencyKey.findUnique({
+    where: { scope_key: { scope: idempotency.scope, key: idempotency.key } },
+  });
+  if (!row) return null;
+  if (row.requestHash !== idempotency.requestHash) throw new IdempotencyKeyReusedError();
+  const [reservation] = await findReservations(deps.prisma, [
+    { id: row.reservationId, reservationDate: isoOf(row.reservationDate) },
+  ]);
+  return reservation ?? null;
+}
+
+async function insertNew(
+  deps: AppDeps,
+  command: CreateReservationCommand,
+  valid: ReservationDraft,
+  now: Date,
+  idempotency: Idempotency | null,
+): Promise<ReservationView> {
+  const id = uuidV7(now.getTime(), deps.random);
+  const reservationDate = reservationDateOfId(id) ?? isoOf(now);
+  const partnerReference = command.partnerId ? (valid.partnerReference ?? null) : null;
+  return deps.prisma.$transaction(async (tx) => {
+    const participants = valid.participants.map((participant, position) => ({
+      id: uuidV7(now.getTime(), deps.random),
+      position,
+      guestId: participant.guestId,
+      fullName: participant.fullName,
+      dateOfBirth: participant.dateOfBirth,
+      ageCategory: participant.ageCategory,
+      email: participant.email,
+      phone: participant.phone,
+      insurance: participant.insurance,
+    }));
+    const actor = actorName(command.actor);
+    const reservation = await insertReservation(
+      tx,
+      {
+        id,
+        reservationDate,
+        confirmationCode: confirmationCode(reservationDate, deps.random),
+        status: 'PENDING',
+        guestId: valid.guestId,
+        tripId: valid.tripId,
+        tripDate: valid.tripDate,
+        contactEmail: valid.contact.email,
+        contactPhone: valid.contact.phone,
+        notes: valid.notes,
+        partnerId: command.partnerId ?? null,
+        partnerReference,
+        createdAt: now,
+      },
+      participants,
+      { from: null, to: 'PENDING', rev: 1, reason: 'created', actor, at: now },
+    );
+    const key = { reservationId: id, reservationDate: dateOf(reservationDate) };
+    if (idempotency) await tx.idempotencyKey.create({ data: { ...idempotency, ...key, createdAt: now } });
+    if (command.partnerId && partnerReference) {
+      await tx.partnerReference.create({ data: { partnerId: command.partnerId, partnerReference, ...key } });
+    }
+    const context = { now, random: deps.random, requestId: command.requestId };
+    await enqueue(tx, [
+      statusChangedEvent(context, reservation, { from: null, to: 'PENDING', reason: 'created', actor }),
+      ...participants
+        .filter((participant) => participant.insurance)
+        .map((participant) =>
+          notification(context, 'insurance_confirmation', reservation, {
+            participantId: participant.id,
+            fullName: participant.fullName,
+            plan: participant.insurance?.plan,
+          }),
+        ),
+    ]);
+    return reservation;
+  }, deps.transactionOptions);
 }

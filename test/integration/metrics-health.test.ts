@@ -8,7 +8,9 @@ const test = useService();
 const base = () => test.service.url.replace(/\/graphql$/, '');
 
 function gauge(metrics: string, name: string, labels = ''): number | null {
-  const line = metrics.split('\n').find((candidate) => candidate.startsWith(`${name}{${labels}`) || candidate.startsWith(`${name} `));
+  const line = metrics
+    .split('\n')
+    .find((candidate) => candidate.startsWith(`${name}{${labels}`) || candidate.startsWith(`${name} `));
   return line ? Number(line.split(' ').at(-1)) : null;
 }
 
@@ -41,6 +43,7 @@ describe('metrics and health', () => {
       body: JSON.stringify({ query: `{ __typename }`, padding: 'x'.repeat(1_100_000) }),
     });
     expect(response.status).toBe(413);
-    expect((await response.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0]?.extensions.code).toBe('PAYLOAD_TOO_LARGE');
   });
 });

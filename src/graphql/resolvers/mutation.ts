@@ -13,7 +13,8 @@ import type { GraphQLContext } from '../context.js';
 
 /** Translation only: GraphQL arguments in, use case out. Rules live in src/domain, writes in src/app. */
 export const Mutation: MutationResolvers<GraphQLContext> = {
-  createReservation: (_parent, { input }, { deps, actor, requestId }) => createReservation(deps, { input, actor, requestId }),
+  createReservation: (_parent, { input, idempotencyKey }, { deps, actor, requestId }) =>
+    createReservation(deps, { input, idempotencyKey, actor, requestId }),
   modifyReservation: (_parent, { input }, { deps, actor, requestId }) =>
     modifyReservation(deps, {
       id: input.id,
