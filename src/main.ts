@@ -1,5 +1,5 @@
 import { type Config, ConfigError, loadConfig } from './config.js';
-import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-postgres.js';
+import type { EmbeddedDatabase } from './db/embedded-postgres.js';
 import { describeDatabaseUrl } from './db/pool.js';
 import { createLogger } from './observability/logger.js';
 import { startService } from './service.js';
@@ -20,6 +20,9 @@ async function main(): Promise<void> {
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
+    // Loaded only here: the package hooks SIGTERM to stop its clusters and then exits the process,
+    // which must not cut a production instance's graceful shutdown short.
+    const { startEmbeddedPostgres } = await import('./db/embedded-postgres.js');
     embedded = await startEmbeddedPostgres({ dir: config.EMBEDDED_POSTGRES_DIR, port: config.EMBEDDED_POSTGRES_PORT }, logger);
     databaseUrl = embedded.url;
   }
