@@ -25,7 +25,7 @@ import {
 } from '../domain/index.js';
 import { notification } from '../events/outbox.js';
 import type { Actor, AppDeps } from './deps.js';
-import { changeReservation, keyOfId } from './unit-of-work.js';
+import { changeReservation, type Decision, keyOfId } from './unit-of-work.js';
 import type { ParticipantView, ReservationKey, ReservationView } from './views.js';
 
 /**
@@ -83,27 +83,14 @@ export function addParticipant(
   );
 }
 
-export function updateParticipantDetails(
-  deps: AppDeps,
-  command: ParticipantCommand & { participantId: string; changes: ParticipantChangesInput },
-): Promise<ReservationView> {
-  const key = keyOfId(command.reservationId, 'input.reservationId');
-  const participantId = participantIdOf(command.participantId);
-  const changes = validateParticipantChanges(command.changes, { today: isoOf(deps.clock()), path: 'input.changes' });
-  return changeReservation(
-    deps,
-    { key, expectedRev: command.expectedRev, actor: command.actor, requestId: command.requestId },
-    async (current, tx) => {
-      assertEditable(current.status);
-      const { participant } = await loadParty(tx, key, participantId);
-      return { changes: {}, apply: (write, at) => updateParticipant(write, participant.id, changes, at) };
-    },
-  );
-}
-
-export function removeParticipant(
+/**
+ * The shared shape of a change to one participant: find the reservation and the participant,
+ * check the reservation can still be changed, then let the operation decide.
+ */
+function changeParticipant(
   deps: AppDeps,
   command: ParticipantCommand & { participantId: string },
+  decide: (participant: ParticipantView, party: ParticipantView[]) => Decision,
 ): Promise<ReservationView> {
   const key = keyOfId(command.reservationId, 'input.reservationId');
   const participantId = participantIdOf(command.participantId);
@@ -113,58 +100,62 @@ export function removeParticipant(
     async (current, tx) => {
       assertEditable(current.status);
       const { participant, party } = await loadParty(tx, key, participantId);
-      assertCanRemoveParticipant(party.length, 'input.participantId');
-      return { changes: { partySize: party.length - 1 }, apply: (write) => deleteParticipant(write, participant.id) };
+      return decide(participant, party);
     },
   );
+}
+
+export function updateParticipantDetails(
+  deps: AppDeps,
+  command: ParticipantCommand & { participantId: string; changes: ParticipantChangesInput },
+): Promise<ReservationView> {
+  const changes = validateParticipantChanges(command.changes, { today: isoOf(deps.clock()), path: 'input.changes' });
+  return changeParticipant(deps, command, (participant) => ({
+    changes: {},
+    apply: (write, at) => updateParticipant(write, participant.id, changes, at),
+  }));
+}
+
+export function removeParticipant(
+  deps: AppDeps,
+  command: ParticipantCommand & { participantId: string },
+): Promise<ReservationView> {
+  return changeParticipant(deps, command, (participant, party) => {
+    assertCanRemoveParticipant(party.length, 'input.participantId');
+    return { changes: { partySize: party.length - 1 }, apply: (write) => deleteParticipant(write, participant.id) };
+  });
 }
 
 export function addInsurance(
   deps: AppDeps,
   command: ParticipantCommand & { participantId: string; insurance: InsuranceInput },
 ): Promise<ReservationView> {
-  const key = keyOfId(command.reservationId, 'input.reservationId');
-  const participantId = participantIdOf(command.participantId);
   const insurance = validateInsurance(command.insurance, 'input.insurance');
-  return changeReservation(
-    deps,
-    { key, expectedRev: command.expectedRev, actor: command.actor, requestId: command.requestId },
-    async (current, tx) => {
-      assertEditable(current.status);
-      const { participant } = await loadParty(tx, key, participantId);
-      assertCanAddInsurance(participant.insurance, 'input.participantId');
-      return {
-        changes: {},
-        apply: (write, at) => updateParticipant(write, participant.id, { insurance: { ...insurance, status: 'ACTIVE' } }, at),
-        outbox: (updated, context) => [
-          notification(context, 'insurance_confirmation', updated, {
-            participantId: participant.id,
-            fullName: participant.fullName,
-            plan: insurance.plan,
-          }),
-        ],
-      };
-    },
-  );
+  return changeParticipant(deps, command, (participant) => {
+    assertCanAddInsurance(participant.insurance, 'input.participantId');
+    return {
+      changes: {},
+      apply: (write, at) => updateParticipant(write, participant.id, { insurance: { ...insurance, status: 'ACTIVE' } }, at),
+      outbox: (updated, context) => [
+        notification(context, 'insurance_confirmation', updated, {
+          participantId: participant.id,
+          fullName: participant.fullName,
+          plan: insurance.plan,
+        }),
+      ],
+    };
+  });
 }
 
 export function removeInsurance(
   deps: AppDeps,
   command: ParticipantCommand & { participantId: string },
 ): Promise<ReservationView> {
-  const key = keyOfId(command.reservationId, 'input.reservationId');
-  const participantId = participantIdOf(command.participantId);
-  return changeReservation(
-    deps,
-    { key, expectedRev: command.expectedRev, actor: command.actor, requestId: command.requestId },
-    async (current, tx) => {
-      assertEditable(current.status);
-      const { participant } = await loadParty(tx, key, participantId);
-      const active = assertCanRemoveInsurance(participant.insurance, 'input.participantId');
-      return {
-        changes: {},
-        apply: (write, at) => updateParticipant(write, participant.id, { insurance: { ...active, status: 'REMOVED' } }, at),
-      };
-    },
-  );
+  return changeParticipant(deps, command, (participant) => {
+    const active = assertCanRemoveInsurance(participant.insurance, 'input.participantId');
+    return {
+      changes: {},
+      apply: (write, at) => updateParticipant(write, participant.id, { insurance: { ...active, status: 'REMOVED' } }, at),
+    };
+  });
 }
