@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Logger } from '../observability/logger.js';
-import type { EventPublisher, PublishableEvent } from './kafka.js';
+import type { EventPublisher } from './kafka.js';
 
 /**
  * Delivers the outbox after commit. One instance at a time is the relay (leader by a session
@@ -210,13 +210,16 @@ export class OutboxRelay {
         );
       } catch (error) {
         // Recorded on the claiming connection: these rows are locked by it.
-        await client.query('UPDATE reservations.outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1::bigint[])', [
-          seqs,
-          describe(error),
-        ]);
+        await client.query(
+          'UPDATE reservations.outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1::bigint[])',
+          [seqs, describe(error)],
+        );
         return { published: 0, error };
       }
-      await client.query('UPDATE reservations.outbox SET published_at = now(), attempts = attempts + 1 WHERE seq = ANY($1::bigint[])', [seqs]);
+      await client.query(
+        'UPDATE reservations.outbox SET published_at = now(), attempts = attempts + 1 WHERE seq = ANY($1::bigint[])',
+        [seqs],
+      );
       return { published: rows.length };
     });
     if ('error' in outcome) throw outcome.error;

@@ -57,7 +57,13 @@ describe('federation entity resolution', () => {
       ],
     });
     expect(result.errors).toBeUndefined();
-    expect(result.data?._entities.map((entity) => entity?.id ?? null)).toEqual([created[3]?.id, null, null, created[1]?.id, created[0]?.id]);
+    expect(result.data?._entities.map((entity) => entity?.id ?? null)).toEqual([
+      created[3]?.id,
+      null,
+      null,
+      created[1]?.id,
+      created[0]?.id,
+    ]);
   });
 
   it('resolves any number of Reservation, Participant and Guest keys with one statement per kind of data', async () => {

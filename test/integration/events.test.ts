@@ -43,7 +43,11 @@ describe('events through the transactional outbox', () => {
   it('sends CloudEvents binary-mode headers and payloads that validate against the JSON Schemas in docs/events', async () => {
     const id = await createAndConfirm();
     const events = (
-      await readTopics(brokers, [TOPICS.reservationStatusChanged, TOPICS.reservationCreated], (ms) => ms.filter((m) => m.key === id).length >= 3)
+      await readTopics(
+        brokers,
+        [TOPICS.reservationStatusChanged, TOPICS.reservationCreated],
+        (ms) => ms.filter((m) => m.key === id).length >= 3,
+      )
     ).filter((m) => m.key === id);
     expect(events).toHaveLength(3);
     const validators = {

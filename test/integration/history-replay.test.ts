@@ -32,7 +32,9 @@ describe('the status history is the event log of the status', () => {
       await run('modifyReservation', { id, expectedRev: rev, notes: 'after' }, 'ModifyReservationInput').catch(() => {});
     }
 
-    const reservations = await test.db.pool.query<{ id: string; status: string }>('SELECT id, status FROM reservations.reservations');
+    const reservations = await test.db.pool.query<{ id: string; status: string }>(
+      'SELECT id, status FROM reservations.reservations',
+    );
     const history = await test.db.pool.query<{ reservation_id: string; from_status: string | null; to_status: string }>(
       'SELECT reservation_id, from_status, to_status FROM reservations.status_history ORDER BY reservation_id, rev',
     );

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOPICS } from '../../src/events/contracts.js';
 import { loadConfig } from '../../src/config.js';
+import { TOPICS } from '../../src/events/contracts.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { type Service, startService } from '../../src/service.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -73,7 +73,9 @@ afterAll(async () => {
 });
 
 describe('the outbox through a broker outage', () => {
-  it('delivers every event of 1,000 mutations made while the broker is down and restarted midway, in order, with no gaps', { timeout: 300_000 }, async () => {
+  it('delivers every event of 1,000 mutations made while the broker is down and restarted midway, in order, with no gaps', {
+    timeout: 300_000,
+  }, async () => {
     await broker.stop();
 
     // First half with the broker down: every reservation is created and confirmed (400 mutations),
@@ -93,7 +95,9 @@ describe('the outbox through a broker outage', () => {
       await step('modifyReservation', id, 2);
       await step('checkInReservation', id, 3);
     });
-    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM reservations.outbox WHERE kind = 'event' AND published_at IS NULL`);
+    const { rows } = await db.pool.query(
+      `SELECT count(*)::int AS n FROM reservations.outbox WHERE kind = 'event' AND published_at IS NULL`,
+    );
     expect(rows[0].n).toBe(RESERVATIONS * 3 + firstHalf.length);
 
     // Midway: the broker comes back while the other 400 mutations are made.
@@ -139,10 +143,18 @@ describe('the outbox through a broker outage', () => {
     expect(created).toBe(RESERVATIONS);
     expect(chains.size).toBe(RESERVATIONS);
     for (const [id, chain] of chains) {
-      expect(chain.map((event) => [event.from, event.to]), id).toEqual(expectedPerReservation);
-      expect(chain.map((event) => event.rev), id).toEqual([1, 2, 4, 5]);
+      expect(
+        chain.map((event) => [event.from, event.to]),
+        id,
+      ).toEqual(expectedPerReservation);
+      expect(
+        chain.map((event) => event.rev),
+        id,
+      ).toEqual([1, 2, 4, 5]);
     }
-    const left = await db.pool.query(`SELECT count(*)::int AS n FROM reservations.outbox WHERE kind = 'event' AND published_at IS NULL`);
+    const left = await db.pool.query(
+      `SELECT count(*)::int AS n FROM reservations.outbox WHERE kind = 'event' AND published_at IS NULL`,
+    );
     expect(left.rows[0].n).toBe(0);
   });
 });

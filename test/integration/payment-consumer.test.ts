@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TOPICS } from '../../src/events/contracts.js';
 import { CREATE, reservationInput } from '../support/factories.js';
 import { readTopics, testKafka } from '../support/kafka-read.js';
@@ -47,7 +47,12 @@ async function send(value: unknown, eventId: string = randomUUID(), key = 'k'): 
       {
         key,
         value: typeof value === 'string' ? value : JSON.stringify(value),
-        headers: { ce_id: eventId, ce_type: 'payment.processed', ce_source: 'urn:novatrek:support:svc-payments', ce_specversion: '1.0' },
+        headers: {
+          ce_id: eventId,
+          ce_type: 'payment.processed',
+          ce_source: 'urn:novatrek:support:svc-payments',
+          ce_specversion: '1.0',
+        },
       },
     ],
   });
@@ -68,9 +73,14 @@ describe('the payment.processed consumer', () => {
     const body = payment(id);
     await send(body, randomUUID(), id);
 
-    await expect.poll(() => reservationRow(id), { timeout: 30_000 }).toMatchObject({ status: 'CONFIRMED', deposit_status: 'SETTLED', rev: 2 });
+    await expect
+      .poll(() => reservationRow(id), { timeout: 30_000 })
+      .toMatchObject({ status: 'CONFIRMED', deposit_status: 'SETTLED', rev: 2 });
     expect((await reservationRow(id)).payment_id).toBe(body.paymentId);
-    const history = await test.db.pool.query('SELECT from_status, to_status, actor FROM reservations.status_history WHERE reservation_id = $1 ORDER BY rev', [id]);
+    const history = await test.db.pool.query(
+      'SELECT from_status, to_status, actor FROM reservations.status_history WHERE reservation_id = $1 ORDER BY rev',
+      [id],
+    );
     expect(history.rows.at(-1)).toEqual({ from_status: 'PENDING', to_status: 'CONFIRMED', actor: 'service:svc-payments' });
     const created = await readTopics(brokers, [TOPICS.reservationCreated], (ms) => ms.some((m) => m.key === id));
     expect(created.filter((m) => m.key === id)).toHaveLength(1);
@@ -89,7 +99,10 @@ describe('the payment.processed consumer', () => {
     await send(payment(marker.id), randomUUID(), id);
     await expect.poll(() => reservationRow(marker.id), { timeout: 30_000 }).toMatchObject({ status: 'CONFIRMED' });
     expect(await reservationRow(id)).toMatchObject({ status: 'CONFIRMED', rev: 2 });
-    const history = await test.db.pool.query('SELECT count(*)::int AS n FROM reservations.status_history WHERE reservation_id = $1', [id]);
+    const history = await test.db.pool.query(
+      'SELECT count(*)::int AS n FROM reservations.status_history WHERE reservation_id = $1',
+      [id],
+    );
     expect(history.rows[0].n).toBe(2);
   });
 

@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TOPICS } from '../../src/events/contracts.js';
-import { defaultRelayOptions, OutboxRelay } from '../../src/events/outbox-relay.js';
 import { createKafka, KafkaEventPublisher } from '../../src/events/kafka.js';
+import { defaultRelayOptions, OutboxRelay } from '../../src/events/outbox-relay.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { CREATE, reservationInput } from '../support/factories.js';
 import { readTopics } from '../support/kafka-read.js';
@@ -59,7 +59,10 @@ async function unpublished(ids: string[]): Promise<number> {
 async function drainWithHealthyRelay(): Promise<void> {
   const logger = createLogger('silent');
   const publisher = new KafkaEventPublisher(createKafka({ brokers: brokers.split(','), clientId: 'relay-after-crash' }, logger));
-  const relay = new OutboxRelay(test.service.pool, test.db.url, publisher, null, logger, { ...defaultRelayOptions, pollIntervalMs: 100 });
+  const relay = new OutboxRelay(test.service.pool, test.db.url, publisher, null, logger, {
+    ...defaultRelayOptions,
+    pollIntervalMs: 100,
+  });
   relay.start();
   try {
     await expect.poll(() => relay.isLeader(), { timeout: 20_000 }).toBe(true);
@@ -85,7 +88,9 @@ describe('a relay killed mid-batch', () => {
 
     await drainWithHealthyRelay();
     expect(await unpublished(ids)).toBe(0);
-    const messages = await readTopics(brokers, [TOPICS.reservationStatusChanged], (ms) => ids.every((id) => ms.some((m) => m.key === id)));
+    const messages = await readTopics(brokers, [TOPICS.reservationStatusChanged], (ms) =>
+      ids.every((id) => ms.some((m) => m.key === id)),
+    );
     expect(new Set(messages.filter((m) => ids.includes(m.key ?? '')).map((m) => m.key))).toEqual(new Set(ids));
   });
 
@@ -97,7 +102,11 @@ describe('a relay killed mid-batch', () => {
     await drainWithHealthyRelay();
     expect(await unpublished(ids)).toBe(0);
     const mine = (
-      await readTopics(brokers, [TOPICS.reservationStatusChanged], (ms) => ms.filter((m) => ids.includes(m.key ?? '')).length >= 6)
+      await readTopics(
+        brokers,
+        [TOPICS.reservationStatusChanged],
+        (ms) => ms.filter((m) => ids.includes(m.key ?? '')).length >= 6,
+      )
     ).filter((m) => ids.includes(m.key ?? ''));
     // At least once: each event twice, under the same ce_id, so consumers drop the copy.
     expect(mine).toHaveLength(6);

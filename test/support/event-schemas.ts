@@ -8,5 +8,6 @@ export function eventValidator(name: 'reservation.created' | 'reservation.status
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   addFormats.default(ajv);
   const validate = ajv.compile(schema);
-  return (payload: unknown): string[] => (validate(payload) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`));
+  return (payload: unknown): string[] =>
+    validate(payload) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }

@@ -28,7 +28,9 @@ async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const ready = await admin
       .fetchTopicMetadata({ topics })
-      .then((metadata) => metadata.topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0)))
+      .then((metadata) =>
+        metadata.topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0)),
+      )
       .catch(() => false);
     if (ready) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -48,7 +50,9 @@ export async function readTopics(
   const kafka = testKafka(brokers);
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true }).catch(() => false);
+  await admin
+    .createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true })
+    .catch(() => false);
   await waitForLeaders(admin, topics);
   await admin.disconnect();
   const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}` });
@@ -67,7 +71,14 @@ export async function readTopics(
       } catch {
         value = message.value?.toString('utf8') ?? null;
       }
-      messages.push({ topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, value, headers: headersOf(message.headers) });
+      messages.push({
+        topic,
+        partition,
+        offset: message.offset,
+        key: message.key?.toString('utf8') ?? null,
+        value,
+        headers: headersOf(message.headers),
+      });
       if (done(messages)) finish();
     },
   });

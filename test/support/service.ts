@@ -26,7 +26,11 @@ export function useService(env: Record<string, string> = {}): TestService {
   beforeAll(async () => {
     const db = await createTestDatabase();
     const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
-    const service = await startService({ config, databaseUrl: db.url, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
+    const service = await startService({
+      config,
+      databaseUrl: db.url,
+      logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    });
     handle.db = db;
     handle.service = service;
     handle.graphql = async (query, variables, headers) => {

@@ -13,7 +13,11 @@ const asyncapi = parse(readFileSync(new URL('asyncapi.yaml', docsDir), 'utf8')) 
 describe('the AsyncAPI document', () => {
   it('is AsyncAPI 3 and names every topic the service produces or consumes', () => {
     expect(asyncapi.asyncapi).toBe('3.0.0');
-    expect(Object.values(asyncapi.channels).map((channel) => channel.address).sort()).toEqual(Object.values(TOPICS).sort());
+    expect(
+      Object.values(asyncapi.channels)
+        .map((channel) => channel.address)
+        .sort(),
+    ).toEqual(Object.values(TOPICS).sort());
   });
 
   it('points at payload schema files that exist', () => {
