@@ -1,15 +1,41 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '../observability/logger.js';
 import type { GraphQLContext } from './context.js';
 import { createFormatError } from './errors.js';
 
+/**
+ * Limits on what one operation may ask (graphql-armor): a query plan of the gateway fits well
+ * inside them; a hostile or accidental monster does not. Field suggestions are blocked so errors
+ * do not leak the schema when introspection is off.
+ */
+export const QUERY_LIMITS = {
+  maxDepth: 12,
+  maxAliases: 15,
+  maxTokens: 3_000,
+  maxDirectives: 20,
+  maxCost: 5_000,
+} as const;
+
 export function createApolloServer(
   schema: GraphQLSchema,
   options: { logger: Logger; production: boolean },
 ): ApolloServer<GraphQLContext> {
+  const armor = new ApolloArmor({
+    maxDepth: { n: QUERY_LIMITS.maxDepth },
+    maxAliases: { n: QUERY_LIMITS.maxAliases },
+    maxTokens: { n: QUERY_LIMITS.maxTokens },
+    maxDirectives: { n: QUERY_LIMITS.maxDirectives },
+    costLimit: { maxCost: QUERY_LIMITS.maxCost },
+    blockFieldSuggestion: { enabled: true },
+  }).protect();
   return new ApolloServer<GraphQLContext>({
     schema,
+    // armor's plugins only read the request; they are typed for any context.
+    plugins: armor.plugins as ApolloServerPlugin<GraphQLContext>[],
+    validationRules: [...armor.validationRules],
+    allowBatchedHttpRequests: false,
     formatError: createFormatError(options.logger),
     includeStacktraceInErrorResponses: false,
     introspection: !options.production,
