@@ -15,6 +15,7 @@ import { createApolloServer } from './graphql/apollo.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { createHttpServer } from './graphql/http-server.js';
 import { createLoaders } from './graphql/loaders.js';
+import { metricsPlugin } from './graphql/metrics-plugin.js';
 import { buildSchema } from './graphql/schema.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -104,10 +105,15 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const consumerStarted = consumer ? startWithRetry(() => consumer.start(), logger) : null;
   metrics.setProbes({
     outboxLag: () => outboxLag(pool),
+    pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     ...(kafka && { consumerLag: () => consumerLag(kafka, config.KAFKA_CONSUMER_GROUP, TOPICS.paymentProcessed) }),
   });
 
-  const apollo = createApolloServer(buildSchema(), { logger, production: config.NODE_ENV === 'production' });
+  const apollo = createApolloServer(buildSchema(), {
+    logger,
+    production: config.NODE_ENV === 'production',
+    plugins: [metricsPlugin(metrics)],
+  });
   await apollo.start();
 
   const readiness = async (): Promise<string[]> => {

@@ -20,7 +20,7 @@ export const QUERY_LIMITS = {
 
 export function createApolloServer(
   schema: GraphQLSchema,
-  options: { logger: Logger; production: boolean },
+  options: { logger: Logger; production: boolean; plugins?: ApolloServerPlugin<GraphQLContext>[] },
 ): ApolloServer<GraphQLContext> {
   const armor = new ApolloArmor({
     maxDepth: { n: QUERY_LIMITS.maxDepth },
@@ -33,7 +33,7 @@ export function createApolloServer(
   return new ApolloServer<GraphQLContext>({
     schema,
     // armor's plugins only read the request; they are typed for any context.
-    plugins: armor.plugins as ApolloServerPlugin<GraphQLContext>[],
+    plugins: [...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]), ...(options.plugins ?? [])],
     validationRules: [...armor.validationRules],
     allowBatchedHttpRequests: false,
     formatError: createFormatError(options.logger),

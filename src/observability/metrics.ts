@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * The Prometheus registry of the service, served on /metrics. Gauges that need I/O (outbox lag,
@@ -7,27 +7,48 @@ import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 export interface MetricProbes {
   outboxLag?: () => Promise<Record<'event' | 'notification', number>>;
   consumerLag?: () => Promise<number>;
+  pool?: () => { total: number; idle: number; waiting: number };
 }
 
 export interface Metrics {
   registry: Registry;
   setProbes(probes: MetricProbes): void;
+  /** One GraphQL request: its duration, labelled by operation name and type. */
+  observeRequest(operation: string, type: string, seconds: number): void;
+  countError(code: string): void;
 }
+
+/** Operation names come from clients: keep the label set bounded. */
+const MAX_OPERATION_LABELS = 200;
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service: 'svc-reservations' });
   collectDefaultMetrics({ register: registry });
   let probes: MetricProbes = {};
+  const seenOperations = new Set<string>();
 
+  const requestDuration = new Histogram({
+    name: 'reservations_graphql_request_duration_seconds',
+    help: 'GraphQL request latency by operation',
+    labelNames: ['operation', 'type'],
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'reservations_graphql_errors_total',
+    help: 'GraphQL errors by extensions.code',
+    labelNames: ['code'],
+    registers: [registry],
+  });
   new Gauge({
     name: 'reservations_outbox_lag_seconds',
     help: 'Age of the oldest outbox message not yet delivered (0 when none), by kind',
     labelNames: ['kind'],
     registers: [registry],
     async collect() {
-      if (!probes.outboxLag) return;
-      const lag = await probes.outboxLag().catch(() => null);
+      const lag = await probes.outboxLag?.().catch(() => null);
       if (!lag) return;
       this.set({ kind: 'event' }, lag.event);
       this.set({ kind: 'notification' }, lag.notification);
@@ -38,11 +59,37 @@ export function createMetrics(): Metrics {
     help: 'Messages of payment.processed not yet processed by this consumer group',
     registers: [registry],
     async collect() {
-      if (!probes.consumerLag) return;
-      const lag = await probes.consumerLag().catch(() => null);
-      if (lag !== null) this.set(lag);
+      const lag = await probes.consumerLag?.().catch(() => null);
+      if (lag !== null && lag !== undefined) this.set(lag);
+    },
+  });
+  new Gauge({
+    name: 'reservations_db_pool_connections',
+    help: 'Database pool connections by state (waiting = requests queued for a connection)',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const pool = probes.pool?.();
+      if (!pool) return;
+      this.set({ state: 'total' }, pool.total);
+      this.set({ state: 'idle' }, pool.idle);
+      this.set({ state: 'waiting' }, pool.waiting);
     },
   });
 
-  return { registry, setProbes: (next) => (probes = next) };
+  return {
+    registry,
+    setProbes: (next) => {
+      probes = next;
+    },
+    observeRequest: (operation, type, seconds) => {
+      let label = OPERATION_NAME.test(operation) ? operation : 'anonymous';
+      if (!seenOperations.has(label)) {
+        if (seenOperations.size >= MAX_OPERATION_LABELS) label = 'other';
+        else seenOperations.add(label);
+      }
+      requestDuration.observe({ operation: label, type }, seconds);
+    },
+    countError: (code) => errors.inc({ code }),
+  };
 }

@@ -7,10 +7,13 @@ const test = useService();
 
 const base = () => test.service.url.replace(/\/graphql$/, '');
 
+/** The value of the first sample of `name` that carries every one of `labels` (in any order). */
 function gauge(metrics: string, name: string, labels = ''): number | null {
-  const line = metrics
-    .split('\n')
-    .find((candidate) => candidate.startsWith(`${name}{${labels}`) || candidate.startsWith(`${name} `));
+  const wanted = labels ? labels.split(',') : [];
+  const line = metrics.split('\n').find((candidate) => {
+    if (!candidate.startsWith(`${name}{`) && !candidate.startsWith(`${name} `)) return false;
+    return wanted.every((label) => candidate.includes(label));
+  });
   return line ? Number(line.split(' ').at(-1)) : null;
 }
 
@@ -26,6 +29,20 @@ describe('metrics and health', () => {
     const after = await response.text();
     expect(gauge(after, 'reservations_outbox_lag_seconds', 'kind="event"')).toBeGreaterThanOrEqual(1);
     expect(after).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('counts request latency per operation and errors by code', async () => {
+    await test.graphql('query LookUpReservation { reservation(id: "not-a-uuid") { id } }');
+    await test.graphql('query LookUpReservation { reservation(id: "019ab5c4-0000-7000-8000-000000000000") { id } }');
+    const metrics = await (await fetch(`${base()}/metrics`)).text();
+    const count = gauge(
+      metrics,
+      'reservations_graphql_request_duration_seconds_count',
+      'operation="LookUpReservation",type="query"',
+    );
+    expect(count).toBe(2);
+    expect(gauge(metrics, 'reservations_graphql_errors_total', 'code="BAD_USER_INPUT"')).toBeGreaterThanOrEqual(1);
+    expect(gauge(metrics, 'reservations_db_pool_connections', 'state="total"')).toBeGreaterThanOrEqual(1);
   });
 
   it('answers live and ready when the database is reachable and migrated', async () => {
