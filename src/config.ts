@@ -22,6 +22,14 @@ const schema = z.object({
   EMBEDDED_POSTGRES_DIR: z.string().min(1).default('.data/postgres'),
   EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   MIGRATE_ON_START: booleanFlag.default(true),
+  /** Idle keep-alive connections close after this; clients are told (`Keep-Alive: timeout=`). */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(5_000),
+  /**
+   * On SIGTERM: how long to keep serving (not ready, `Connection: close`) before closing. At least
+   * the keep-alive timeout, so idle connections end on the client's side first and no request
+   * races a connection being closed.
+   */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(6_000),
 
   PARTITION_MONTHS_AHEAD: z.coerce.number().int().min(1).max(36).default(3),
   PARTITION_MAINTENANCE_INTERVAL_MS: z.coerce

@@ -116,8 +116,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   });
   await apollo.start();
 
+  let shuttingDown = false;
   const readiness = async (): Promise<string[]> => {
-    const failed: string[] = [];
+    const failed: string[] = shuttingDown ? ['shutting down'] : [];
     try {
       const client = await pool.connect();
       try {
@@ -154,6 +155,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       };
     },
   });
+  server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const port = (server.address() as AddressInfo).port;
 
@@ -165,7 +167,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     deps,
     relay,
     stop: async () => {
+      // 1. Say not ready and ask keep-alive clients to reconnect elsewhere, while still serving,
+      //    so a load balancer drains this instance before it stops listening.
+      shuttingDown = true;
+      server.on('request', (_request, response) => response.setHeader('connection', 'close'));
       maintenance.stop();
+      await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));
+      // 2. Stop accepting; requests in flight finish; idle keep-alive connections close.
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

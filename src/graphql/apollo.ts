@@ -39,6 +39,9 @@ export function createApolloServer(
     formatError: createFormatError(options.logger),
     includeStacktraceInErrorResponses: false,
     introspection: !options.production,
+    // The service's own shutdown stops Apollo after the HTTP server has drained; Apollo's own
+    // SIGTERM handler would stop it first and fail the requests still in flight.
+    stopOnTerminationSignals: false,
     // CSRF prevention stays on (Apollo's default): browsers cannot send simple cross-site requests.
     logger: {
       debug: (message) => options.logger.debug(message),

@@ -62,6 +62,7 @@ beforeAll(async () => {
     OUTBOX_POLL_INTERVAL_MS: '200',
     OUTBOX_MAX_BACKOFF_MS: '2000',
     DATABASE_POOL_MAX: '20',
+    SHUTDOWN_DRAIN_MS: '0',
   });
   service = await startService({ config, databaseUrl: db.url, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
 }, 180_000);

@@ -25,7 +25,14 @@ export function useService(env: Record<string, string> = {}): TestService {
   const handle = {} as TestService;
   beforeAll(async () => {
     const db = await createTestDatabase();
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      SHUTDOWN_DRAIN_MS: '0',
+      ...env,
+    });
     const service = await startService({
       config,
       databaseUrl: db.url,

@@ -1,0 +1,118 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { TOPICS } from '../../src/events/contracts.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { CREATE, reservationInput } from '../support/factories.js';
+import { readTopics } from '../support/kafka-read.js';
+
+/**
+ * The real entry point in a process of its own, under load, then SIGTERM: no request may fail
+ * with a reset or a 5xx, and every event of what was committed must reach Kafka.
+ */
+
+const brokers = inject('kafkaBrokers');
+const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+let db: TestDatabase;
+let child: ChildProcess | null = null;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  child?.kill('SIGKILL');
+  await db.drop();
+});
+
+function startService(): Promise<{ url: string; process: ChildProcess }> {
+  const service = spawn(process.execPath, ['--import', 'tsx', main], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: brokers,
+      PAYMENT_CONSUMER_ENABLED: 'false',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '1000',
+      SHUTDOWN_DRAIN_MS: '1500',
+      OUTBOX_POLL_INTERVAL_MS: '5000',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child = service;
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    service.stdout?.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      if (process.env.SHUTDOWN_TEST_DEBUG) process.stderr.write(chunk);
+      const match = /"url":"(http:\/\/localhost:\d+\/graphql)"/.exec(buffer);
+      if (match?.[1]) resolve({ url: match[1].replace('localhost', '127.0.0.1'), process: service });
+    });
+    service.once('exit', (code) => reject(new Error(`service exited before it was ready (${code})`)));
+  });
+}
+
+describe('graceful shutdown on SIGTERM', () => {
+  it('finishes every request in flight and publishes every committed event before exiting', { timeout: 120_000 }, async () => {
+    const { url, process: service } = await startService();
+    const exited = new Promise<number | null>((resolve) => service.once('exit', (code) => resolve(code)));
+    const created: string[] = [];
+    const failures: string[] = [];
+    let draining = 0;
+    let stop = false;
+    let signalledAt = Number.NaN;
+
+    // Each worker stops after the instance tells it to go away (`Connection: close` while draining).
+    const worker = async () => {
+      while (!stop) {
+        try {
+          const response = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ query: CREATE, variables: { input: reservationInput() } }),
+          });
+          const body = (await response.json()) as { data?: { createReservation?: { id: string } }; errors?: unknown[] };
+          if (response.status !== 200 || body.errors) failures.push(`HTTP ${response.status} ${JSON.stringify(body.errors)}`);
+          else if (body.data?.createReservation) created.push(body.data.createReservation.id);
+          // Draining: like a load balancer that saw readiness fail, send this instance no more.
+          if (response.headers.get('connection') === 'close') draining++;
+          if (draining >= 8) stop = true;
+        } catch (error) {
+          const code = (error as { cause?: { code?: string } }).cause?.code;
+          failures.push(`${code ?? ''} ${(error as Error).message} at +${Date.now() - signalledAt} ms`);
+          stop = true;
+        }
+      }
+    };
+    const load = Promise.all(Array.from({ length: 8 }, worker));
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const createdBeforeSignal = created.length;
+    signalledAt = Date.now();
+    service.kill('SIGTERM');
+    await load;
+    const code = await exited;
+
+    expect(failures).toEqual([]);
+    expect(code).toBe(0);
+    expect(createdBeforeSignal).toBeGreaterThan(0);
+    expect(created.length).toBeGreaterThan(createdBeforeSignal);
+    expect(draining).toBeGreaterThan(0);
+    await expect(fetch(url, { method: 'POST', body: '{}' })).rejects.toThrow();
+
+    const committed = await db.pool.query<{ id: string }>('SELECT id FROM reservations.reservations');
+    expect(new Set(committed.rows.map((row) => row.id))).toEqual(new Set(created));
+    const unpublished = await db.pool.query(
+      `SELECT count(*)::int AS n FROM reservations.outbox WHERE kind = 'event' AND published_at IS NULL`,
+    );
+    expect(unpublished.rows[0].n).toBe(0);
+    const mine = new Set(created);
+    const events = await readTopics(
+      brokers,
+      [TOPICS.reservationStatusChanged],
+      (ms) => new Set(ms.map((m) => m.key).filter((k) => mine.has(k ?? ''))).size >= mine.size,
+    );
+    expect(new Set(events.map((m) => m.key).filter((key) => mine.has(key ?? ''))).size).toBe(created.length);
+  });
+});
