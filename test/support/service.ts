@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import type { NotificationSender } from '../../src/events/outbox-relay.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { type Service, startService } from '../../src/service.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -21,7 +22,7 @@ export interface TestService {
 }
 
 /** The real subgraph on a random port over this file's own database. */
-export function useService(env: Record<string, string> = {}): TestService {
+export function useService(env: Record<string, string> = {}, options: { notifier?: NotificationSender } = {}): TestService {
   const handle = {} as TestService;
   beforeAll(async () => {
     const db = await createTestDatabase();
@@ -37,6 +38,7 @@ export function useService(env: Record<string, string> = {}): TestService {
       config,
       databaseUrl: db.url,
       logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+      notifier: options.notifier ?? null,
     });
     handle.db = db;
     handle.service = service;
