@@ -1,5 +1,5 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import { BadUserInputError, DomainError, InvalidTransitionError, StaleRevisionError } from '../domain/index.js';
 import type { Logger } from '../observability/logger.js';
 
@@ -61,5 +61,3 @@ export function createFormatError(logger: Logger) {
     };
   };
 }
-
-export { GraphQLError };

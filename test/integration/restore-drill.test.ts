@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
  */
 const script = fileURLToPath(new URL('../../ops/backup/restore-drill.sh', import.meta.url));
 const pgbin = process.env.PGBIN ?? '/usr/lib/postgresql/15/bin';
-const tools = spawnSync('sh', ['-c', 'command -v pgbackrest'], { encoding: 'utf8' }).status === 0 && existsSync(`${pgbin}/initdb`);
+const tools =
+  spawnSync('sh', ['-c', 'command -v pgbackrest'], { encoding: 'utf8' }).status === 0 && existsSync(`${pgbin}/initdb`);
 const required = process.env.CI === 'true';
 
 describe('backups', () => {
