@@ -49,6 +49,7 @@ const schema = z.object({
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
   OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).default(168),
+  NOTIFICATIONS_URL: z.url().optional(),
   NOTIFICATION_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5_000),
   OUTBOX_MAX_BACKOFF_MS: z.coerce.number().int().min(100).default(30_000),
 });

@@ -9,6 +9,7 @@ import { migrate, migrationsTableSchema, pendingMigrations } from './db/migratio
 import { createPool, createPrisma, type PrismaClient } from './db/pool.js';
 import { TOPICS } from './events/contracts.js';
 import { createKafka, type EventPublisher, KafkaEventPublisher } from './events/kafka.js';
+import { HttpNotificationSender } from './events/notification-sender.js';
 import { type NotificationSender, OutboxRelay, outboxLag } from './events/outbox-relay.js';
 import { consumerLag, PaymentProcessedConsumer } from './events/payment-consumer.js';
 import { createApolloServer } from './graphql/apollo.js';
@@ -84,7 +85,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     pool,
     databaseUrl,
     publisher,
-    options.notifier ?? null,
+    options.notifier ?? (config.NOTIFICATIONS_URL ? new HttpNotificationSender(config.NOTIFICATIONS_URL) : null),
     logger.child({ component: 'outbox-relay' }),
     {
       batchSize: config.OUTBOX_BATCH_SIZE,
