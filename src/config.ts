@@ -38,6 +38,23 @@ const schema = z.object({
     .min(60_000)
     .default(6 * 60 * 60 * 1000),
 
+  AUTH_JWKS: z
+    .string()
+    .transform((value, context) => {
+      try {
+        const parsed = JSON.parse(value) as { keys?: unknown };
+        if (Array.isArray(parsed.keys) && parsed.keys.length > 0) return parsed as { keys: Record<string, unknown>[] };
+      } catch {
+        // reported below
+      }
+      context.addIssue({ code: 'custom', message: 'must be a JSON Web Key Set: {"keys":[…]}' });
+      return z.NEVER;
+    })
+    .optional(),
+  AUTH_ISSUER: z.string().min(1).default('https://auth.novatrek.example'),
+  AUTH_AUDIENCE: z.string().min(1).default('svc-reservations'),
+  GATEWAY_SHARED_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+
   KAFKA_BROKERS: z
     .string()
     .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, 'must be host:port[,host:port...]')
@@ -52,6 +69,14 @@ const schema = z.object({
   NOTIFICATIONS_URL: z.url().optional(),
   NOTIFICATION_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5_000),
   OUTBOX_MAX_BACKOFF_MS: z.coerce.number().int().min(100).default(30_000),
+});
+
+/** Production refuses to start open: it needs the token keys and the gateway secret. */
+const productionRules = schema.superRefine((config, context) => {
+  if (config.NODE_ENV !== 'production') return;
+  if (!config.AUTH_JWKS) context.addIssue({ code: 'custom', path: ['AUTH_JWKS'], message: 'is required in production' });
+  if (!config.GATEWAY_SHARED_SECRET)
+    context.addIssue({ code: 'custom', path: ['GATEWAY_SHARED_SECRET'], message: 'is required in production' });
 });
 
 export type Config = z.infer<typeof schema>;
@@ -69,7 +94,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings mean "not set", as they do in most deployment tools.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const result = schema.safeParse(present);
+  const result = productionRules.safeParse(present);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }

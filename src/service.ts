@@ -1,22 +1,27 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GraphQLError } from 'graphql';
+import type { JSONWebKeySet } from 'jose';
 import type pg from 'pg';
 import type { AppDeps } from './app/deps.js';
 import type { Config } from './config.js';
 import { schedulePartitionMaintenance } from './db/maintenance.js';
 import { migrate, migrationsTableSchema, pendingMigrations } from './db/migrations.js';
 import { createPool, createPrisma, type PrismaClient } from './db/pool.js';
+import { type Caller, UnauthenticatedError } from './domain/index.js';
 import { TOPICS } from './events/contracts.js';
 import { createKafka, type EventPublisher, KafkaEventPublisher } from './events/kafka.js';
 import { HttpNotificationSender } from './events/notification-sender.js';
 import { type NotificationSender, OutboxRelay, outboxLag } from './events/outbox-relay.js';
 import { consumerLag, PaymentProcessedConsumer } from './events/payment-consumer.js';
 import { createApolloServer } from './graphql/apollo.js';
+import { Authenticator, developmentKeys, gatewaySecretMatches } from './graphql/auth.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { createHttpServer } from './graphql/http-server.js';
 import { createLoaders } from './graphql/loaders.js';
 import { metricsPlugin } from './graphql/metrics-plugin.js';
+import { requireAuthentication } from './graphql/require-authentication.js';
 import { buildSchema } from './graphql/schema.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -76,6 +81,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     transactionOptions: { maxWait: 10_000, timeout: 15_000 },
   };
 
+  const authenticator = await createAuthenticator(config, logger);
   const metrics = createMetrics();
   const kafka = config.KAFKA_BROKERS
     ? createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: config.KAFKA_CLIENT_ID }, logger)
@@ -113,7 +119,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const apollo = createApolloServer(buildSchema(), {
     logger,
     production: config.NODE_ENV === 'production',
-    plugins: [metricsPlugin(metrics)],
+    plugins: [requireAuthentication, metricsPlugin(metrics)],
   });
   await apollo.start();
 
@@ -144,12 +150,22 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         response.end(body);
       },
     },
+    ...(config.GATEWAY_SHARED_SECRET && {
+      admitGraphQL: (request: IncomingMessage) =>
+        gatewaySecretMatches(config.GATEWAY_SHARED_SECRET ?? '', request.headers['x-gateway-secret']),
+    }),
     context: async (request): Promise<GraphQLContext> => {
-      const requestId = String(request.headers['x-request-id'] ?? randomUUID());
+      const requestId = String(request.headers['x-request-id'] ?? randomUUID()).slice(0, 128);
+      let caller: Caller | null;
+      try {
+        caller = await authenticator.callerOf(request.headers);
+      } catch (error) {
+        if (!(error instanceof UnauthenticatedError)) throw error;
+        throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      }
       return {
         requestId,
-        // Replaced by the verified caller of the gateway's token (issue: supergraph access).
-        actor: { kind: 'staff', id: 'anonymous' },
+        caller,
         loaders: createLoaders(prisma),
         deps,
         logger: logger.child({ requestId }),
@@ -213,4 +229,20 @@ function startWithRetry(start: () => Promise<void>, logger: Logger): { cancel():
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * The configured token keys; in development without them, an ephemeral key pair and a staff token
+ * in the log, so `npm start` can be tried at once (configuration refuses this in production).
+ */
+async function createAuthenticator(config: Config, logger: Logger): Promise<Authenticator> {
+  const options = { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE };
+  if (config.AUTH_JWKS) return new Authenticator({ ...options, jwks: config.AUTH_JWKS as unknown as JSONWebKeySet });
+  const keys = await developmentKeys(options.issuer, options.audience);
+  const token = await keys.sign({ role: 'staff' }, 'developer');
+  logger.warn(
+    { authorization: `Bearer ${token}` },
+    'AUTH_JWKS is not set: development keys in use; send this header to call the API as staff for 12 hours',
+  );
+  return new Authenticator({ ...options, jwks: keys.jwks });
 }

@@ -1,4 +1,5 @@
 import { isoOf } from '../db/reservation-repository.js';
+import type { Caller } from '../domain/index.js';
 import { assertEditable, type ModifyReservationInput, validateModifyReservation } from '../domain/index.js';
 import type { Actor, AppDeps } from './deps.js';
 import { changeReservation, keyOfId } from './unit-of-work.js';
@@ -10,6 +11,7 @@ export interface ModifyReservationCommand {
   input: ModifyReservationInput;
   actor: Actor;
   requestId?: string | undefined;
+  caller?: Caller | undefined;
 }
 
 /** Trip date, notes, contact: only while the reservation is PENDING or CONFIRMED. */
@@ -18,7 +20,7 @@ export function modifyReservation(deps: AppDeps, command: ModifyReservationComma
   const changes = validateModifyReservation(command.input, { today: isoOf(deps.clock()), path: 'input' });
   return changeReservation(
     deps,
-    { key, expectedRev: command.expectedRev, actor: command.actor, requestId: command.requestId },
+    { key, expectedRev: command.expectedRev, actor: command.actor, requestId: command.requestId, caller: command.caller },
     (current) => {
       assertEditable(current.status);
       return {

@@ -6,6 +6,7 @@ import {
   isoOf,
   updateParticipant,
 } from '../db/reservation-repository.js';
+import type { Caller } from '../domain/index.js';
 import {
   assertCanAddInsurance,
   assertCanAddParticipant,
@@ -39,6 +40,7 @@ interface ParticipantCommand {
   expectedRev: number;
   actor: Actor;
   requestId?: string | undefined;
+  caller?: Caller | undefined;
 }
 
 function participantIdOf(value: string): string {
@@ -66,7 +68,7 @@ export function addParticipant(
   const details = validateParticipant(command.participant, { today: isoOf(deps.clock()), path: 'input.participant' });
   return changeReservation(
     deps,
-    { key, expectedRev: command.expectedRev, actor: command.actor, requestId: command.requestId },
+    { key, expectedRev: command.expectedRev, actor: command.actor, requestId: command.requestId, caller: command.caller },
     async (current, tx) => {
       assertEditable(current.status);
       assertCanAddParticipant(current.partySize, 'input.participant');
@@ -96,7 +98,7 @@ function changeParticipant(
   const participantId = participantIdOf(command.participantId);
   return changeReservation(
     deps,
-    { key, expectedRev: command.expectedRev, actor: command.actor, requestId: command.requestId },
+    { key, expectedRev: command.expectedRev, actor: command.actor, requestId: command.requestId, caller: command.caller },
     async (current, tx) => {
       assertEditable(current.status);
       const { participant, party } = await loadParty(tx, key, participantId);

@@ -1,4 +1,5 @@
 import { isoOf } from '../db/reservation-repository.js';
+import type { Caller } from '../domain/index.js';
 import { assertTransition, type TransitionAction } from '../domain/index.js';
 import type { Actor, AppDeps } from './deps.js';
 import { changeReservation, keyOfId } from './unit-of-work.js';
@@ -10,6 +11,7 @@ export interface TransitionCommand {
   reason?: string | null;
   actor: Actor;
   requestId?: string | undefined;
+  caller?: Caller | undefined;
 }
 
 /**
@@ -24,7 +26,7 @@ export function transitionReservation(
   const key = keyOfId(command.id, 'input.id');
   return changeReservation(
     deps,
-    { key, expectedRev: command.expectedRev, actor: command.actor, requestId: command.requestId },
+    { key, expectedRev: command.expectedRev, actor: command.actor, requestId: command.requestId, caller: command.caller },
     (current, _tx, now) => ({
       changes: { status: assertTransition(current.status, action, { today: isoOf(now), tripDate: current.tripDate }) },
       statusReason: command.reason ?? null,

@@ -6,7 +6,15 @@ import {
   type ReservationChanges,
   updateReservationAtRev,
 } from '../db/reservation-repository.js';
-import { BadUserInputError, NotFoundError, parseUuid, reservationDateOfId, StaleRevisionError } from '../domain/index.js';
+import {
+  BadUserInputError,
+  type Caller,
+  canRead,
+  NotFoundError,
+  parseUuid,
+  reservationDateOfId,
+  StaleRevisionError,
+} from '../domain/index.js';
 import {
   enqueue,
   notification,
@@ -49,6 +57,8 @@ export interface ChangeRequest {
   expectedRev: number;
   actor: Actor;
   requestId?: string | undefined;
+  /** The verified caller, when a person or service asked: they must own the reservation. */
+  caller?: Caller | undefined;
 }
 
 type Decide = (current: ReservationView, tx: Prisma.TransactionClient, now: Date) => Promise<Decision> | Decision;
@@ -66,7 +76,8 @@ export async function changeReservationIn(
 ): Promise<ReservationView> {
   const now = deps.clock();
   const [current] = await findReservations(tx, [request.key]);
-  if (!current) throw new NotFoundError('Reservation', request.key.id);
+  // Someone else's reservation does not exist for this caller.
+  if (!current || (request.caller && !canRead(request.caller, current))) throw new NotFoundError('Reservation', request.key.id);
   if (current.rev !== request.expectedRev) throw new StaleRevisionError(current.rev);
 
   const decision = await decide(current, tx, now);

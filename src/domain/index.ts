@@ -3,6 +3,15 @@
  * consumers import from here, never from the files behind it.
  */
 
+export {
+  assertMayBookFor,
+  assertMayChange,
+  type Caller,
+  type Change,
+  canRead,
+  type OwnedReservation,
+  type Role,
+} from './access.js';
 export { isIsoDate } from './calendar.js';
 export { CROCKFORD_ALPHABET, confirmationCode, type ParsedConfirmationCode, parseConfirmationCode } from './confirmation-code.js';
 export {

@@ -1,12 +1,21 @@
 import type { Actor, AppDeps } from '../app/deps.js';
+import { type Caller, UnauthenticatedError } from '../domain/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { Loaders } from './loaders.js';
 
 /** Everything a resolver may use; built once per request. */
 export interface GraphQLContext {
   requestId: string;
-  actor: Actor;
+  /** The verified caller; null only for an operation that asks for nothing but `_service`. */
+  caller: Caller | null;
   loaders: Loaders;
   deps: AppDeps;
   logger: Logger;
+}
+
+/** The caller of a request that needs one (all do but the SDL); recorded as the actor of changes. */
+export function callerOf(context: GraphQLContext): { caller: Caller; actor: Actor } {
+  const caller = context.caller;
+  if (!caller) throw new UnauthenticatedError();
+  return { caller, actor: { kind: caller.role, id: caller.subject } };
 }

@@ -13,6 +13,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   /** Readiness: resolves with the failed checks, empty when ready. */
   readiness: () => Promise<string[]>;
   maxBodyBytes: number;
+  /** When set, /graphql answers only requests this accepts (the gateway's shared secret). */
+  admitGraphQL?: (request: IncomingMessage) => boolean;
   extraRoutes?: Record<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>>;
 }
 
@@ -80,7 +82,12 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
   return createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const route = async (): Promise<void> => {
-      if (url.pathname === '/graphql') return handleGraphQL(options, request, response, url);
+      if (url.pathname === '/graphql') {
+        if (options.admitGraphQL && !options.admitGraphQL(request)) {
+          return graphqlError(response, 401, 'UNAUTHENTICATED', 'Only the gateway may call this subgraph.');
+        }
+        return handleGraphQL(options, request, response, url);
+      }
       if (url.pathname === '/health/live') return sendJson(response, 200, { status: 'ok' });
       if (url.pathname === '/health/ready') {
         const failed = await options.readiness();

@@ -23,5 +23,7 @@ describe('the subgraph SDL', () => {
     ]);
     expect(composition.errors ?? []).toEqual([]);
     expect(composition.supergraphSdl).toContain('reservations(filter: GuestReservationsFilter');
+    // The access rules travel to the supergraph for the router to enforce as well.
+    expect(composition.supergraphSdl).toMatch(/type Reservation[^{]*@authenticated/);
   });
 });

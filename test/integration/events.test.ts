@@ -37,7 +37,7 @@ describe('events through the transactional outbox', () => {
     ]);
     expect(created).toHaveLength(1);
     expect(created[0]?.value).toMatchObject({ reservationId: id, status: 'CONFIRMED', rev: 2 });
-    expect(statusChanges[1]?.value).toMatchObject({ rev: 2, reason: 'partner confirmation', actor: 'staff:anonymous' });
+    expect(statusChanges[1]?.value).toMatchObject({ rev: 2, reason: 'partner confirmation', actor: 'staff:test-staff' });
   });
 
   it('sends CloudEvents binary-mode headers and payloads that validate against the JSON Schemas in docs/events', async () => {

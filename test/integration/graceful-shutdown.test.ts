@@ -5,6 +5,7 @@ import { TOPICS } from '../../src/events/contracts.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CREATE, reservationInput } from '../support/factories.js';
 import { readTopics } from '../support/kafka-read.js';
+import { authEnv, createTestTokens, type TestTokens } from '../support/tokens.js';
 
 /**
  * The real entry point in a process of its own, under load, then SIGTERM: no request may fail
@@ -14,10 +15,15 @@ import { readTopics } from '../support/kafka-read.js';
 const brokers = inject('kafkaBrokers');
 const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 let db: TestDatabase;
+let tokens: TestTokens;
+let token: string;
+const GATEWAY_SECRET = 'graceful-shutdown-test-secret-0123456789';
 let child: ChildProcess | null = null;
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  tokens = await createTestTokens();
+  token = await tokens.sign('staff');
 });
 afterAll(async () => {
   child?.kill('SIGKILL');
@@ -29,6 +35,8 @@ function startService(): Promise<{ url: string; process: ChildProcess }> {
     env: {
       ...process.env,
       NODE_ENV: 'production',
+      ...authEnv(tokens),
+      GATEWAY_SHARED_SECRET: GATEWAY_SECRET,
       DATABASE_URL: db.url,
       KAFKA_BROKERS: brokers,
       PAYMENT_CONSUMER_ENABLED: 'false',
@@ -70,7 +78,7 @@ describe('graceful shutdown on SIGTERM', () => {
         try {
           const response = await fetch(url, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-gateway-secret': GATEWAY_SECRET },
             body: JSON.stringify({ query: CREATE, variables: { input: reservationInput() } }),
           });
           const body = (await response.json()) as { data?: { createReservation?: { id: string } }; errors?: unknown[] };

@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CREATE, reservationInput } from '../support/factories.js';
 import { type KafkaBroker, startKafkaBroker } from '../support/kafka-broker.js';
 import { readTopics } from '../support/kafka-read.js';
+import { authEnv, createTestTokens } from '../support/tokens.js';
 
 /**
  * A broker of its own, so it can be stopped: 1,000 mutations while it is down and restarted
@@ -19,11 +20,12 @@ const STEPS = ['confirmReservation', 'modifyReservation', 'checkInReservation', 
 let broker: KafkaBroker;
 let db: TestDatabase;
 let service: Service;
+let token: string;
 
 async function graphql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
   const response = await fetch(service.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
   });
   const result = (await response.json()) as { data?: T; errors?: unknown[] };
@@ -52,6 +54,7 @@ async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promi
 
 beforeAll(async () => {
   broker = await startKafkaBroker();
+  const tokens = await createTestTokens();
   db = await createTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -63,7 +66,9 @@ beforeAll(async () => {
     OUTBOX_MAX_BACKOFF_MS: '2000',
     DATABASE_POOL_MAX: '20',
     SHUTDOWN_DRAIN_MS: '0',
+    ...authEnv(tokens),
   });
+  token = await tokens.sign('staff');
   service = await startService({ config, databaseUrl: db.url, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
 }, 180_000);
 

@@ -149,7 +149,7 @@ describe('the status lifecycle', () => {
       ['CONFIRMED', 'CHECKED_IN', 3],
       ['CHECKED_IN', 'COMPLETED', 4],
     ]);
-    expect(final?.statusHistory[1]).toMatchObject({ reason: 'partner confirmation', actor: 'staff:anonymous' });
+    expect(final?.statusHistory[1]).toMatchObject({ reason: 'partner confirmation', actor: 'staff:test-staff' });
   });
 
   it('refuses to cancel a COMPLETED reservation and changes nothing', async () => {

@@ -4,6 +4,7 @@ import type { NotificationSender } from '../../src/events/outbox-relay.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { type Service, startService } from '../../src/service.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { authEnv, createTestTokens, type TestTokens } from './tokens.js';
 
 export interface GraphQLResult<T = Record<string, unknown>> {
   data?: T | null;
@@ -13,7 +14,13 @@ export interface GraphQLResult<T = Record<string, unknown>> {
 export interface TestService {
   service: Service;
   db: TestDatabase;
-  /** Sends one GraphQL operation over HTTP, as a gateway would. */
+  tokens: TestTokens;
+  /** A staff token (subject `test-staff`), sent by `graphql` unless the headers name another. */
+  staffToken: string;
+  /**
+   * Sends one GraphQL operation over HTTP, as the gateway would: with the staff token unless
+   * `headers.authorization` is given (an empty string sends none).
+   */
   graphql<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -26,12 +33,14 @@ export function useService(env: Record<string, string> = {}, options: { notifier
   const handle = {} as TestService;
   beforeAll(async () => {
     const db = await createTestDatabase();
+    const tokens = await createTestTokens();
     const config = loadConfig({
       NODE_ENV: 'test',
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
       SHUTDOWN_DRAIN_MS: '0',
+      ...authEnv(tokens),
       ...env,
     });
     const service = await startService({
@@ -42,10 +51,13 @@ export function useService(env: Record<string, string> = {}, options: { notifier
     });
     handle.db = db;
     handle.service = service;
-    handle.graphql = async (query, variables, headers) => {
+    handle.tokens = tokens;
+    handle.staffToken = await tokens.sign('staff');
+    handle.graphql = async (query, variables, headers = {}) => {
+      const { authorization = `Bearer ${handle.staffToken}`, ...rest } = headers;
       const response = await fetch(service.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}), ...rest },
         body: JSON.stringify({ query, variables }),
       });
       return (await response.json()) as GraphQLResult<never>;

@@ -1,7 +1,8 @@
 import { BadUserInputError, isUuid, parseConfirmationCode, reservationDateOfId } from '../../domain/index.js';
 import type { GuestResolvers, ParticipantResolvers, ReservationResolvers } from '../__generated__/resolvers-types.js';
-import type { GraphQLContext } from '../context.js';
+import { callerOf, type GraphQLContext } from '../context.js';
 import { connection, decodeCursor, pageSize } from '../pagination.js';
+import { visible } from './query.js';
 
 /**
  * The federation entities. `__resolveReference` goes through the request's loaders, so a gateway
@@ -13,11 +14,19 @@ export const Reservation: ReservationResolvers<GraphQLContext> = {
   __resolveReference: async (reference, context) => {
     if ('id' in reference && reference.id != null) {
       const reservationDate = isUuid(reference.id) ? reservationDateOfId(reference.id) : null;
-      return reservationDate ? context.loaders.reservation.load({ id: reference.id, reservationDate }) : null;
+      return reservationDate
+        ? visible(await context.loaders.reservation.load({ id: reference.id, reservationDate }), context)
+        : null;
     }
     const parsed = 'confirmationCode' in reference ? parseConfirmationCode(reference.confirmationCode) : null;
     return parsed
-      ? context.loaders.reservationByCode.load({ confirmationCode: parsed.code, reservationDate: parsed.reservationDate })
+      ? visible(
+          await context.loaders.reservationByCode.load({
+            confirmationCode: parsed.code,
+            reservationDate: parsed.reservationDate,
+          }),
+          context,
+        )
       : null;
   },
   guest: (reservation) => ({ id: reservation.guestId }),
@@ -28,8 +37,16 @@ export const Reservation: ReservationResolvers<GraphQLContext> = {
 };
 
 export const Participant: ParticipantResolvers<GraphQLContext> = {
-  __resolveReference: async (reference, context) =>
-    isUuid(reference.id) ? context.loaders.participant.load(reference.id) : null,
+  __resolveReference: async (reference, context) => {
+    const participant = isUuid(reference.id) ? await context.loaders.participant.load(reference.id) : null;
+    if (!participant) return null;
+    // Visible exactly when its reservation is.
+    const reservation = await context.loaders.reservation.load({
+      id: participant.reservationId,
+      reservationDate: participant.reservationDate,
+    });
+    return visible(reservation, context) ? participant : null;
+  },
   reservation: async (participant, _args, context) => {
     const reservation = await context.loaders.reservation.load({
       id: participant.reservationId,
@@ -54,7 +71,11 @@ export const Guest: GuestResolvers<GraphQLContext> = {
   // Guests are owned by guest-profiles; this subgraph only adds their bookings.
   __resolveReference: (reference) => ({ id: reference.id }),
   reservations: async (guest, { filter, first, after }, context) => {
-    if (!isUuid(guest.id)) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+    const { caller } = callerOf(context);
+    // A guest sees only their own bookings; a partner only the ones made through them.
+    if (!isUuid(guest.id) || (caller.role === 'guest' && caller.guestId !== guest.id.toLowerCase())) {
+      return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+    }
     if (filter?.tripDateFrom && filter.tripDateTo && filter.tripDateFrom > filter.tripDateTo) {
       throw new BadUserInputError([{ field: 'filter.tripDateTo', message: 'must not be before tripDateFrom' }]);
     }
@@ -64,6 +85,7 @@ export const Guest: GuestResolvers<GraphQLContext> = {
         ...(filter?.status && { status: filter.status }),
         ...(filter?.tripDateFrom && { tripDateFrom: filter.tripDateFrom }),
         ...(filter?.tripDateTo && { tripDateTo: filter.tripDateTo }),
+        ...(caller.role === 'partner' && { partnerId: caller.partnerId }),
       },
       first: pageSize(first),
       cursor: decodeCursor(after),

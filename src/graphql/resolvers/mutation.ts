@@ -8,15 +8,39 @@ import {
   updateParticipantDetails,
 } from '../../app/participants.js';
 import { transitionReservation } from '../../app/transitions.js';
+import { assertMayBookFor, assertMayChange, type Change, parseUuid, type TransitionAction } from '../../domain/index.js';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
-import type { GraphQLContext } from '../context.js';
+import { callerOf, type GraphQLContext } from '../context.js';
 
-/** Translation only: GraphQL arguments in, use case out. Rules live in src/domain, writes in src/app. */
+/**
+ * Translation only: GraphQL arguments in, use case out. Rules live in src/domain, writes in
+ * src/app. Every change first checks the caller's role may make it; the use case then checks the
+ * caller owns the reservation.
+ */
+function allowed(context: GraphQLContext, change: Change) {
+  const { caller, actor } = callerOf(context);
+  assertMayChange(caller, change);
+  return { caller, actor, requestId: context.requestId };
+}
+
+function transition(action: TransitionAction): NonNullable<MutationResolvers<GraphQLContext>['confirmReservation']> {
+  return (_parent, { input }, context) => transitionReservation(context.deps, action, { ...input, ...allowed(context, action) });
+}
+
 export const Mutation: MutationResolvers<GraphQLContext> = {
-  createReservation: (_parent, { input, idempotencyKey }, { deps, actor, requestId }) =>
-    createReservation(deps, { input, idempotencyKey, actor, requestId }),
-  modifyReservation: (_parent, { input }, { deps, actor, requestId }) =>
-    modifyReservation(deps, {
+  createReservation: (_parent, { input, idempotencyKey }, context) => {
+    const { caller, actor, requestId } = allowed(context, 'create');
+    assertMayBookFor(caller, parseUuid(input.guestId) ?? input.guestId);
+    return createReservation(context.deps, {
+      input,
+      idempotencyKey,
+      actor,
+      requestId,
+      partnerId: caller.role === 'partner' ? (caller.partnerId ?? null) : null,
+    });
+  },
+  modifyReservation: (_parent, { input }, context) =>
+    modifyReservation(context.deps, {
       id: input.id,
       expectedRev: input.expectedRev,
       input: {
@@ -24,23 +48,20 @@ export const Mutation: MutationResolvers<GraphQLContext> = {
         ...(input.notes !== undefined && { notes: input.notes }),
         ...(input.contact !== undefined && { contact: input.contact }),
       },
-      actor,
-      requestId,
+      ...allowed(context, 'modify'),
     }),
-  cancelReservation: (_parent, { input }, { deps, actor, requestId }) =>
-    transitionReservation(deps, 'cancel', { ...input, actor, requestId }),
-  confirmReservation: (_parent, { input }, { deps, actor, requestId }) =>
-    transitionReservation(deps, 'confirm', { ...input, actor, requestId }),
-  checkInReservation: (_parent, { input }, { deps, actor, requestId }) =>
-    transitionReservation(deps, 'checkIn', { ...input, actor, requestId }),
-  completeReservation: (_parent, { input }, { deps, actor, requestId }) =>
-    transitionReservation(deps, 'complete', { ...input, actor, requestId }),
-  markReservationNoShow: (_parent, { input }, { deps, actor, requestId }) =>
-    transitionReservation(deps, 'markNoShow', { ...input, actor, requestId }),
-  addParticipant: (_parent, { input }, { deps, actor, requestId }) => addParticipant(deps, { ...input, actor, requestId }),
-  updateParticipant: (_parent, { input }, { deps, actor, requestId }) =>
-    updateParticipantDetails(deps, { ...input, actor, requestId }),
-  removeParticipant: (_parent, { input }, { deps, actor, requestId }) => removeParticipant(deps, { ...input, actor, requestId }),
-  addInsurance: (_parent, { input }, { deps, actor, requestId }) => addInsurance(deps, { ...input, actor, requestId }),
-  removeInsurance: (_parent, { input }, { deps, actor, requestId }) => removeInsurance(deps, { ...input, actor, requestId }),
+  cancelReservation: (_parent, { input }, context) =>
+    transitionReservation(context.deps, 'cancel', { ...input, ...allowed(context, 'cancel') }),
+  confirmReservation: transition('confirm'),
+  checkInReservation: transition('checkIn'),
+  completeReservation: transition('complete'),
+  markReservationNoShow: transition('markNoShow'),
+  addParticipant: (_parent, { input }, context) =>
+    addParticipant(context.deps, { ...input, ...allowed(context, 'participants') }),
+  updateParticipant: (_parent, { input }, context) =>
+    updateParticipantDetails(context.deps, { ...input, ...allowed(context, 'participants') }),
+  removeParticipant: (_parent, { input }, context) =>
+    removeParticipant(context.deps, { ...input, ...allowed(context, 'participants') }),
+  addInsurance: (_parent, { input }, context) => addInsurance(context.deps, { ...input, ...allowed(context, 'insurance') }),
+  removeInsurance: (_parent, { input }, context) => removeInsurance(context.deps, { ...input, ...allowed(context, 'insurance') }),
 };

@@ -1,20 +1,29 @@
 import type { ReservationView } from '../../app/views.js';
 import { searchReservations } from '../../db/reservation-repository.js';
-import { BadUserInputError, isUuid, parseConfirmationCode, reservationDateOfId } from '../../domain/index.js';
+import { BadUserInputError, canRead, isUuid, parseConfirmationCode, parseUuid, reservationDateOfId } from '../../domain/index.js';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
-import type { GraphQLContext } from '../context.js';
+import { callerOf, type GraphQLContext } from '../context.js';
 import { connection, decodeCursor, pageSize } from '../pagination.js';
 
-export async function reservationById(id: string, context: GraphQLContext, field: string): Promise<ReservationView | null> {
-  if (!isUuid(id)) throw new BadUserInputError([{ field, message: 'must be a reservation id (a UUID)' }]);
+/** What the caller may see of a loaded reservation: all of it, or nothing (no hint it exists). */
+export function visible(reservation: ReservationView | null, context: GraphQLContext): ReservationView | null {
+  return reservation && context.caller && canRead(context.caller, reservation) ? reservation : null;
+}
+
+export async function reservationById(raw: string, context: GraphQLContext, field: string): Promise<ReservationView | null> {
+  const id = parseUuid(raw);
+  if (!id) throw new BadUserInputError([{ field, message: 'must be a reservation id (a UUID)' }]);
   const reservationDate = reservationDateOfId(id);
-  return reservationDate ? context.loaders.reservation.load({ id, reservationDate }) : null;
+  return reservationDate ? visible(await context.loaders.reservation.load({ id, reservationDate }), context) : null;
 }
 
 export async function reservationByCode(code: string, context: GraphQLContext, field: string): Promise<ReservationView | null> {
   const parsed = parseConfirmationCode(code);
   if (!parsed) throw new BadUserInputError([{ field, message: 'must be a confirmation code like 261125-K7Q2XD' }]);
-  return context.loaders.reservationByCode.load({ confirmationCode: parsed.code, reservationDate: parsed.reservationDate });
+  return visible(
+    await context.loaders.reservationByCode.load({ confirmationCode: parsed.code, reservationDate: parsed.reservationDate }),
+    context,
+  );
 }
 
 export const Query: QueryResolvers<GraphQLContext> = {
@@ -29,7 +38,14 @@ export const Query: QueryResolvers<GraphQLContext> = {
       : reservationByCode(confirmationCode ?? '', context, 'confirmationCode');
   },
 
-  reservations: async (_parent, { filter, first, after }, context) => {
+  reservations: async (_parent, { filter: asked, first, after }, context) => {
+    // Guests search their own bookings, partners theirs, whatever the filter says.
+    const { caller } = callerOf(context);
+    const filter = {
+      ...asked,
+      ...(caller.role === 'guest' && { guestId: caller.guestId }),
+      ...(caller.role === 'partner' && { partnerId: caller.partnerId }),
+    };
     for (const [field, value] of [
       ['filter.guestId', filter.guestId],
       ['filter.tripId', filter.tripId],

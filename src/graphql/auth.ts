@@ -1,0 +1,96 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { createLocalJWKSet, exportJWK, generateKeyPair, type JSONWebKeySet, jwtVerify, SignJWT } from 'jose';
+import { type Caller, isUuid, type Role, UnauthenticatedError } from '../domain/index.js';
+
+/**
+ * Who is calling. The gateway forwards the caller's signed token (JWT, `Authorization: Bearer`),
+ * verified here against the configured public keys (JWKS), issuer and audience. When a gateway
+ * secret is configured, only requests carrying it (`x-gateway-secret`, compared in constant time)
+ * reach the GraphQL layer at all: `_service` and `_entities` must not be open to anyone else.
+ */
+
+export interface AuthOptions {
+  jwks: JSONWebKeySet;
+  issuer: string;
+  audience: string;
+}
+
+const ROLES: readonly Role[] = ['guest', 'partner', 'staff', 'service'];
+const ALGORITHMS = ['RS256', 'ES256', 'EdDSA'];
+
+export class Authenticator {
+  private readonly keys: ReturnType<typeof createLocalJWKSet>;
+
+  constructor(private readonly options: AuthOptions) {
+    this.keys = createLocalJWKSet(options.jwks);
+  }
+
+  /** null for a request without a token; throws UNAUTHENTICATED for a token that does not verify. */
+  async callerOf(headers: IncomingHttpHeaders): Promise<Caller | null> {
+    const header = headers.authorization;
+    if (!header) return null;
+    const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(header);
+    if (!match?.[1]) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(match[1], this.keys, {
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        algorithms: ALGORITHMS,
+      }));
+    } catch {
+      throw new UnauthenticatedError('The token is invalid or expired.');
+    }
+    return callerOfClaims(payload);
+  }
+}
+
+function callerOfClaims(claims: Record<string, unknown>): Caller {
+  const role = claims.role;
+  const subject = claims.sub;
+  if (typeof subject !== 'string' || !ROLES.includes(role as Role)) {
+    throw new UnauthenticatedError('The token names no subject or no known role.');
+  }
+  const caller: Caller = { role: role as Role, subject };
+  if (caller.role === 'guest') {
+    if (typeof claims.guest_id !== 'string' || !isUuid(claims.guest_id))
+      throw new UnauthenticatedError('A guest token must carry guest_id.');
+    caller.guestId = claims.guest_id.toLowerCase();
+  }
+  if (caller.role === 'partner') {
+    if (typeof claims.partner_id !== 'string' || claims.partner_id.length === 0 || claims.partner_id.length > 64) {
+      throw new UnauthenticatedError('A partner token must carry partner_id.');
+    }
+    caller.partnerId = claims.partner_id;
+  }
+  return caller;
+}
+
+export function gatewaySecretMatches(expected: string, given: string | string[] | undefined): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Development only (no AUTH_JWKS, NODE_ENV=development): an ephemeral key pair, so `npm start`
+ * works out of the box, and a signer for the tokens printed at start. Never used in production
+ * (configuration refuses to start without AUTH_JWKS there).
+ */
+export async function developmentKeys(issuer: string, audience: string) {
+  const { publicKey, privateKey } = await generateKeyPair('ES256');
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'development', alg: 'ES256', use: 'sig' };
+  return {
+    jwks: { keys: [jwk] } as JSONWebKeySet,
+    /** `iss`/`aud` in `claims` win over the defaults (tests sign tokens meant for others). */
+    sign: (claims: Record<string, unknown>, subject: string, expiresIn = '12h') =>
+      new SignJWT({ iss: issuer, aud: audience, ...claims })
+        .setProtectedHeader({ alg: 'ES256', kid: 'development' })
+        .setSubject(subject)
+        .setIssuedAt()
+        .setExpirationTime(expiresIn)
+        .sign(privateKey),
+  };
+}
