@@ -9,8 +9,12 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export function createPool(connectionString: string, max: number, logger: Logger): pg.Pool {
   const pool = new pg.Pool({ connectionString, max, application_name: 'svc-reservations' });
-  // Without a listener, an idle connection dropped by a database restart would crash the process.
+  // Without listeners, a connection dropped by a database restart would crash the process: the
+  // pool's covers idle connections, the per-client one those checked out between two queries.
   pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed; the pool will replace it'));
+  pool.on('connect', (client) => {
+    client.on('error', (error) => logger.warn({ err: error }, 'database connection failed while in use'));
+  });
   return pool;
 }
 

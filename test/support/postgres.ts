@@ -94,3 +94,42 @@ export async function withAdmin<T>(adminUrl: string, work: (client: pg.Client) =
     await client.end();
   }
 }
+
+export interface ScratchPostgres {
+  url: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+/** A PostgreSQL 15 cluster of a test's own (embedded binaries), so the test may stop and start it. */
+export async function startScratchPostgres(): Promise<ScratchPostgres> {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const databaseDir = mkdtempSync(path.join(tmpdir(), 'scratch-pg-'));
+  rmSync(databaseDir, { recursive: true, force: true });
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password: 'scratch',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
+    onLog: () => {},
+    onError: () => {},
+  });
+  await server.initialise();
+  await server.start();
+  await withAdmin(`postgresql://postgres:scratch@127.0.0.1:${port}/postgres`, (admin) => admin.query('CREATE DATABASE scratch'));
+  return {
+    url: `postgresql://postgres:scratch@127.0.0.1:${port}/scratch`,
+    stop: () => server.stop(),
+    start: () => server.start(),
+    destroy: async () => {
+      await server.stop().catch(() => {});
+      rmSync(databaseDir, { recursive: true, force: true });
+    },
+  };
+}
