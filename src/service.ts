@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { AppDeps } from './app/deps.js';
 import type { Config } from './config.js';
 import { schedulePartitionMaintenance } from './db/maintenance.js';
-import { migrate, migrationsTableSchema, pendingMigrations } from './db/migrations.js';
+import { migrate, migrationsTableSchema, pendingOf, readMigrations } from './db/migrations.js';
 import { createPool, createPrisma, type PrismaClient } from './db/pool.js';
 import { type Caller, UnauthenticatedError } from './domain/index.js';
 import { TOPICS } from './events/contracts.js';
@@ -124,12 +124,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   await apollo.start();
 
   let shuttingDown = false;
+  const migrationNames = (await readMigrations()).map((file) => file.name);
   const readiness = async (): Promise<string[]> => {
     const failed: string[] = shuttingDown ? ['shutting down'] : [];
     try {
       const client = await pool.connect();
       try {
-        if ((await pendingMigrations(client, tableSchema)).length > 0) failed.push('migrations pending');
+        if ((await pendingOf(migrationNames, client, tableSchema)).length > 0) failed.push('migrations pending');
       } finally {
         client.release();
       }

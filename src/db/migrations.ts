@@ -153,14 +153,22 @@ async function applyOne(client: pg.ClientBase, table: string, file: MigrationFil
 
 /** Names of migrations on disk that the database has not applied (for readiness and status). */
 export async function pendingMigrations(client: pg.ClientBase, tableSchema = 'public', dir?: string): Promise<string[]> {
-  const files = await readMigrations(dir);
+  return pendingOf(
+    (await readMigrations(dir)).map((file) => file.name),
+    client,
+    tableSchema,
+  );
+}
+
+/** The same against a list of names read once (readiness runs every few seconds). */
+export async function pendingOf(names: string[], client: pg.ClientBase, tableSchema = 'public'): Promise<string[]> {
   const exists = await client.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [
     `${quoteIdent(tableSchema)}."_prisma_migrations"`,
   ]);
-  if (!exists.rows[0]?.present) return files.map((file) => file.name);
+  if (!exists.rows[0]?.present) return names;
   const { rows } = await client.query<{ migration_name: string }>(
     `SELECT migration_name FROM ${quoteIdent(tableSchema)}."_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
   );
   const applied = new Set(rows.map((row) => row.migration_name));
-  return files.filter((file) => !applied.has(file.name)).map((file) => file.name);
+  return names.filter((name) => !applied.has(name));
 }
