@@ -1,0 +1,39 @@
+import DataLoader from 'dataloader';
+import type { AvailabilityCheck, GuestStatus, Trip } from './contracts.js';
+import type { OutboundClients } from './services.js';
+
+/**
+ * Per-request batching and caching of outbound lookups: a reservation with 12 participants asks
+ * guest profiles once; 100 reservations' trips are one catalog call.
+ */
+export interface OutboundLoaders {
+  guestStatus: DataLoader<string, GuestStatus>;
+  trip: DataLoader<string, Trip | null>;
+  availability: DataLoader<AvailabilityCheck, { available: boolean; seatsLeft: number }, string>;
+}
+
+export function createOutboundLoaders(clients: OutboundClients): OutboundLoaders {
+  return {
+    guestStatus: new DataLoader(async (ids) => {
+      const statuses = await clients.guestStatuses(ids);
+      return ids.map((id) => statuses.get(id) ?? 'UNKNOWN');
+    }),
+    trip: new DataLoader(async (ids) => {
+      const trips = await clients.trips(ids);
+      return ids.map((id) => trips.get(id) ?? null);
+    }),
+    availability: new DataLoader(
+      async (checks) => {
+        const results = await clients.availability(checks);
+        return checks.map(
+          (check) =>
+            results.find((result) => result.tripId === check.tripId && result.tripDate === check.tripDate) ?? {
+              available: false,
+              seatsLeft: 0,
+            },
+        );
+      },
+      { cacheKeyFn: (check) => `${check.tripId}|${check.tripDate}|${check.seats}` },
+    ),
+  };
+}

@@ -1,0 +1,104 @@
+import { DependencyFailedError } from '../domain/index.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import {
+  type AvailabilityCheck,
+  availabilityResponse,
+  type DepositRequest,
+  type DepositResult,
+  depositResponse,
+  type GuestStatus,
+  type Trip,
+  tripsResponse,
+  validateGuestsResponse,
+} from './contracts.js';
+import { type RetryPolicy, ServiceCaller } from './http.js';
+
+/**
+ * Typed clients of guest-profiles, trip-catalog and payments (contracts in ./contracts.ts).
+ * Every call is batched by the caller (see ./loaders.ts), bounded and behind its breaker.
+ */
+
+export interface ClientSettings {
+  guestProfilesUrl: string;
+  tripCatalogUrl: string;
+  paymentsUrl: string;
+  timeoutMs: number;
+  retry: RetryPolicy;
+  breaker: { failureThreshold: number; coolDownMs: number };
+  onBreakerChange?: (service: string, state: string) => void;
+}
+
+function parsed<T>(
+  service: string,
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+  body: unknown,
+): T {
+  const result = schema.safeParse(body);
+  if (!result.success) throw new DependencyFailedError(service, { cause: new Error(`${service} answered outside its contract`) });
+  return result.data;
+}
+
+export class OutboundClients {
+  readonly breakers: Map<string, CircuitBreaker>;
+  private readonly guests: ServiceCaller;
+  private readonly catalog: ServiceCaller;
+  private readonly payments: ServiceCaller;
+
+  constructor(settings: ClientSettings) {
+    const caller = (service: string, baseUrl: string) => {
+      const breaker = new CircuitBreaker(service, {
+        ...settings.breaker,
+        onStateChange: (state) => settings.onBreakerChange?.(service, state),
+      });
+      return {
+        breaker,
+        caller: new ServiceCaller({ service, baseUrl, timeoutMs: settings.timeoutMs, retry: settings.retry, breaker }),
+      };
+    };
+    const guests = caller('guest-profiles', settings.guestProfilesUrl);
+    const trips = caller('trip-catalog', settings.tripCatalogUrl);
+    const payments = caller('payments', settings.paymentsUrl);
+    this.guests = guests.caller;
+    this.catalog = trips.caller;
+    this.payments = payments.caller;
+    this.breakers = new Map([
+      ['guest-profiles', guests.breaker],
+      ['trip-catalog', trips.breaker],
+      ['payments', payments.breaker],
+    ]);
+  }
+
+  /** One call for any number of guests: the status of each (UNKNOWN when the service does not know it). */
+  async guestStatuses(ids: readonly string[]): Promise<Map<string, GuestStatus>> {
+    const answer = await this.guests.call('/v1/guests:validate', { method: 'POST', body: { ids }, idempotent: true });
+    if (answer.status !== 200) throw new DependencyFailedError('guest-profiles');
+    const { guests } = parsed('guest-profiles', validateGuestsResponse, answer.body);
+    return new Map(guests.map((guest) => [guest.id, guest.status]));
+  }
+
+  async trips(ids: readonly string[]): Promise<Map<string, Trip>> {
+    const answer = await this.catalog.call(`/v1/trips?ids=${ids.map(encodeURIComponent).join(',')}`, { idempotent: true });
+    if (answer.status !== 200) throw new DependencyFailedError('trip-catalog');
+    return new Map(parsed('trip-catalog', tripsResponse, answer.body).trips.map((trip) => [trip.id, trip]));
+  }
+
+  async availability(
+    checks: readonly AvailabilityCheck[],
+  ): Promise<{ tripId: string; tripDate: string; available: boolean; seatsLeft: number }[]> {
+    const answer = await this.catalog.call('/v1/availability:check', { method: 'POST', body: { checks }, idempotent: true });
+    if (answer.status !== 200) throw new DependencyFailedError('trip-catalog');
+    return parsed('trip-catalog', availabilityResponse, answer.body).results;
+  }
+
+  /** Idempotent by the reservation id: a retry returns the same payment, never a second charge. */
+  async chargeDeposit(request: DepositRequest): Promise<DepositResult> {
+    const answer = await this.payments.call('/v1/deposits', {
+      method: 'POST',
+      body: request,
+      headers: { 'idempotency-key': request.reservationId },
+      idempotent: true,
+    });
+    if (answer.status !== 200 && answer.status !== 201) throw new DependencyFailedError('payments');
+    return parsed('payments', depositResponse, answer.body);
+  }
+}
