@@ -67,6 +67,16 @@ const schema = z.object({
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
   OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).default(168),
   NOTIFICATIONS_URL: z.url().optional(),
+  GUEST_PROFILES_URL: z.url().optional(),
+  TRIP_CATALOG_URL: z.url().optional(),
+  PAYMENTS_URL: z.url().optional(),
+  DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
+  DEPENDENCY_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1_000).default(5),
+  BREAKER_COOL_DOWN_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  DEPOSIT_HOLD_MINUTES: z.coerce.number().int().min(5).max(20_160).default(1_440),
+  DEPOSIT_RETRY_AFTER_MS: z.coerce.number().int().min(1_000).default(60_000),
+  DEPOSIT_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60_000),
   NOTIFICATION_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5_000),
   OUTBOX_MAX_BACKOFF_MS: z.coerce.number().int().min(100).default(30_000),
 });
@@ -77,6 +87,9 @@ const productionRules = schema.superRefine((config, context) => {
   if (!config.AUTH_JWKS) context.addIssue({ code: 'custom', path: ['AUTH_JWKS'], message: 'is required in production' });
   if (!config.GATEWAY_SHARED_SECRET)
     context.addIssue({ code: 'custom', path: ['GATEWAY_SHARED_SECRET'], message: 'is required in production' });
+  for (const name of ['GUEST_PROFILES_URL', 'TRIP_CATALOG_URL', 'PAYMENTS_URL', 'NOTIFICATIONS_URL'] as const) {
+    if (!config[name]) context.addIssue({ code: 'custom', path: [name], message: 'is required in production' });
+  }
 });
 
 export type Config = z.infer<typeof schema>;

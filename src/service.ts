@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { GraphQLError } from 'graphql';
 import type { JSONWebKeySet } from 'jose';
 import type pg from 'pg';
+import { type DepositSweepReport, scheduleDepositSweep } from './app/deposit-sweep.js';
 import type { AppDeps } from './app/deps.js';
+import { OutboundClients } from './clients/services.js';
 import type { Config } from './config.js';
 import { schedulePartitionMaintenance } from './db/maintenance.js';
 import { migrate, migrationsTableSchema, pendingOf, readMigrations } from './db/migrations.js';
@@ -34,6 +36,8 @@ export interface Service {
   prisma: PrismaClient;
   deps: AppDeps;
   relay: OutboxRelay;
+  /** Retries failed deposit requests and expires overdue holds (also on a timer). */
+  depositSweep: { runNow(): Promise<DepositSweepReport> };
   stop(): Promise<void>;
 }
 
@@ -79,7 +83,20 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     clock: options.clock ?? (() => new Date()),
     random: (bytes) => randomBytes(bytes),
     transactionOptions: { maxWait: 10_000, timeout: 15_000 },
+    outbound: outboundClients(config, logger),
   };
+
+  const depositSweep = scheduleDepositSweep(
+    deps,
+    {
+      intervalMs: config.DEPOSIT_SWEEP_INTERVAL_MS,
+      retryAfterMs: config.DEPOSIT_RETRY_AFTER_MS,
+      holdMs: config.DEPOSIT_HOLD_MINUTES * 60_000,
+      lookbackDays: Math.ceil(config.DEPOSIT_HOLD_MINUTES / 1_440) + 7,
+      batchSize: 200,
+    },
+    logger.child({ component: 'deposit-sweep' }),
+  );
 
   const authenticator = await createAuthenticator(config, logger);
   const metrics = createMetrics();
@@ -184,12 +201,14 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     prisma,
     deps,
     relay,
+    depositSweep,
     stop: async () => {
       // 1. Say not ready and ask keep-alive clients to reconnect elsewhere, while still serving,
       //    so a load balancer drains this instance before it stops listening.
       shuttingDown = true;
       server.on('request', (_request, response) => response.setHeader('connection', 'close'));
       maintenance.stop();
+      depositSweep.stop();
       await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));
       // 2. Stop accepting; requests in flight finish; idle keep-alive connections close.
       await new Promise<void>((resolve) => {
@@ -246,4 +265,22 @@ async function createAuthenticator(config: Config, logger: Logger): Promise<Auth
     'AUTH_JWKS is not set: development keys in use; send this header to call the API as staff for 12 hours',
   );
   return new Authenticator({ ...options, jwks: keys.jwks });
+}
+
+/** The clients of the services called while booking; none when their URLs are not configured. */
+function outboundClients(config: Config, logger: Logger): OutboundClients | null {
+  const { GUEST_PROFILES_URL, TRIP_CATALOG_URL, PAYMENTS_URL } = config;
+  if (!GUEST_PROFILES_URL || !TRIP_CATALOG_URL || !PAYMENTS_URL) {
+    logger.warn('GUEST_PROFILES_URL, TRIP_CATALOG_URL or PAYMENTS_URL is not set: bookings are not checked with other services');
+    return null;
+  }
+  return new OutboundClients({
+    guestProfilesUrl: GUEST_PROFILES_URL,
+    tripCatalogUrl: TRIP_CATALOG_URL,
+    paymentsUrl: PAYMENTS_URL,
+    timeoutMs: config.DEPENDENCY_TIMEOUT_MS,
+    retry: { retries: config.DEPENDENCY_RETRIES, baseDelayMs: 100, maxDelayMs: 1_000 },
+    breaker: { failureThreshold: config.BREAKER_FAILURE_THRESHOLD, coolDownMs: config.BREAKER_COOL_DOWN_MS },
+    onBreakerChange: (service, state) => logger.warn({ service, state }, 'circuit breaker changed state'),
+  });
 }

@@ -12,6 +12,8 @@ import {
   validateCreateReservation,
 } from '../domain/index.js';
 import { enqueue, notification, statusChangedEvent } from '../events/outbox.js';
+import { checkBooking } from './booking-checks.js';
+import { requestDeposit } from './deposit.js';
 import { type Actor, type AppDeps, actorName } from './deps.js';
 import type { ReservationView } from './views.js';
 
@@ -46,18 +48,29 @@ export async function createReservation(deps: AppDeps, command: CreateReservatio
   for (let attempt = 1; ; attempt++) {
     if (idempotency) {
       const earlier = await replay(deps, idempotency);
-      if (earlier) return earlier;
+      if (earlier) return resumeDeposit(deps, earlier);
     }
     await assertPartnerReferenceFree(deps, command.partnerId, valid.partnerReference);
+    const trip = deps.outbound ? await checkBooking(deps.outbound, valid) : null;
+    let created: ReservationView;
     try {
-      return await insertNew(deps, command, valid, now, idempotency);
+      created = await insertNew(deps, command, valid, now, idempotency);
     } catch (error) {
       // A unique key was taken meanwhile: the idempotency key by a concurrent retry (the loop
       // then returns its reservation), or a confirmation code (the loop draws another).
       const taken = error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
       if (!taken || attempt >= ATTEMPTS) throw error;
+      continue;
     }
+    return deps.outbound && trip ? requestDeposit({ ...deps, outbound: deps.outbound }, created, trip) : created;
   }
+}
+
+/** A retry of a booking whose deposit request failed asks payments again (same idempotency key). */
+async function resumeDeposit(deps: AppDeps, reservation: ReservationView): Promise<ReservationView> {
+  if (!deps.outbound || reservation.paymentId || reservation.status !== 'PENDING') return reservation;
+  const trip = (await deps.outbound.trips([reservation.tripId])).get(reservation.tripId);
+  return trip ? requestDeposit({ ...deps, outbound: deps.outbound }, reservation, trip) : reservation;
 }
 
 interface Idempotency {

@@ -1,3 +1,4 @@
+import type { OutboundClients } from '../clients/services.js';
 import type { PrismaClient } from '../db/__generated__/prisma/client.js';
 
 /** Who asks: recorded as the actor of every status change (`staff:anna`, `partner:acme`). */
@@ -14,4 +15,6 @@ export interface AppDeps {
   clock: () => Date;
   random: (bytes: number) => Uint8Array;
   transactionOptions: { maxWait: number; timeout: number };
+  /** Guest profiles, trip catalog, payments; null only where they are not configured (some tests). */
+  outbound: OutboundClients | null;
 }

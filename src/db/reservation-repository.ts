@@ -417,3 +417,25 @@ export async function searchReservations(
      LIMIT ${first + 1}`;
   return { items: rows.slice(0, first).map(reservationView), hasNextPage: rows.length > first };
 }
+
+/**
+ * PENDING reservations created before `createdBefore` (oldest first), looking back `lookbackDays`
+ * of booking dates only, so the planner prunes to the recent partitions.
+ */
+export async function findPendingHolds(
+  db: Db,
+  options: { createdBefore: Date; lookbackDays: number; withoutPayment?: boolean; limit: number },
+): Promise<ReservationView[]> {
+  const earliest = new Date(options.createdBefore.getTime() - options.lookbackDays * 86_400_000);
+  const rows = await db.reservation.findMany({
+    where: {
+      status: 'PENDING',
+      reservationDate: { gte: dateOf(isoOf(earliest)) },
+      createdAt: { lt: options.createdBefore },
+      ...(options.withoutPayment && { paymentId: null, depositStatus: 'PENDING' }),
+    },
+    orderBy: { createdAt: 'asc' },
+    take: options.limit,
+  });
+  return rows.map(reservationView);
+}

@@ -30,6 +30,8 @@ export interface FieldProblem {
 
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
+  /** Facts a client can act on (e.g. the id of the reservation a failed payment belongs to). */
+  details: Record<string, string | number> = {};
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -158,8 +160,11 @@ export class DependencyFailedError extends DomainError {
 
   constructor(
     readonly dependency: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; message?: string },
   ) {
-    super(`The ${dependency} service did not answer in time or failed; nothing was changed. Try again later.`, options);
+    super(
+      options?.message ?? `The ${dependency} service did not answer in time or failed; nothing was changed. Try again later.`,
+      options,
+    );
   }
 }

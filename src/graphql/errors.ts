@@ -1,6 +1,12 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
-import { BadUserInputError, DomainError, InvalidTransitionError, StaleRevisionError } from '../domain/index.js';
+import {
+  BadUserInputError,
+  DomainError,
+  GuestInvalidError,
+  InvalidTransitionError,
+  StaleRevisionError,
+} from '../domain/index.js';
 import type { Logger } from '../observability/logger.js';
 
 /**
@@ -10,12 +16,13 @@ import type { Logger } from '../observability/logger.js';
  */
 
 function domainExtensions(error: DomainError): Record<string, unknown> {
-  const extensions: Record<string, unknown> = { code: error.code };
+  const extensions: Record<string, unknown> = { ...error.details, code: error.code };
   if (error instanceof BadUserInputError) {
     extensions.fields = error.fields;
     if (error.fields[0]) extensions.field = error.fields[0].field;
   }
   if (error instanceof StaleRevisionError) extensions.currentRev = error.currentRev;
+  if (error instanceof GuestInvalidError) extensions.field = error.field;
   if (error instanceof InvalidTransitionError) {
     extensions.from = error.from;
     if (error.to) extensions.to = error.to;

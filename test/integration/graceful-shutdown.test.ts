@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TOPICS } from '../../src/events/contracts.js';
+import { type RunningStubs, startStubs } from '../../stubs/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CREATE, reservationInput } from '../support/factories.js';
 import { readTopics } from '../support/kafka-read.js';
@@ -19,14 +20,17 @@ let tokens: TestTokens;
 let token: string;
 const GATEWAY_SECRET = 'graceful-shutdown-test-secret-0123456789';
 let child: ChildProcess | null = null;
+let stubs: RunningStubs;
 
 beforeAll(async () => {
+  stubs = await startStubs({ 'guest-profiles': 0, 'trip-catalog': 0, payments: 0, notifications: 0 });
   db = await createTestDatabase();
   tokens = await createTestTokens();
   token = await tokens.sign('staff');
 });
 afterAll(async () => {
   child?.kill('SIGKILL');
+  await stubs.stop();
   await db.drop();
 });
 
@@ -40,6 +44,10 @@ function startService(): Promise<{ url: string; process: ChildProcess }> {
       DATABASE_URL: db.url,
       KAFKA_BROKERS: brokers,
       PAYMENT_CONSUMER_ENABLED: 'false',
+      GUEST_PROFILES_URL: stubs.urls['guest-profiles'],
+      TRIP_CATALOG_URL: stubs.urls['trip-catalog'],
+      PAYMENTS_URL: stubs.urls.payments,
+      NOTIFICATIONS_URL: stubs.urls.notifications,
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',

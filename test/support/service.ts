@@ -3,6 +3,7 @@ import { loadConfig } from '../../src/config.js';
 import type { NotificationSender } from '../../src/events/outbox-relay.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { type Service, startService } from '../../src/service.js';
+import { type RunningStubs, startStubs } from '../../stubs/index.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { authEnv, createTestTokens, type TestTokens } from './tokens.js';
 
@@ -15,6 +16,8 @@ export interface TestService {
   service: Service;
   db: TestDatabase;
   tokens: TestTokens;
+  /** The stand-ins for guest profiles, trip catalog, payments and notifications. */
+  stubs: RunningStubs;
   /** A staff token (subject `test-staff`), sent by `graphql` unless the headers name another. */
   staffToken: string;
   /**
@@ -34,12 +37,19 @@ export function useService(env: Record<string, string> = {}, options: { notifier
   beforeAll(async () => {
     const db = await createTestDatabase();
     const tokens = await createTestTokens();
+    const stubs = await startStubs({ 'guest-profiles': 0, 'trip-catalog': 0, payments: 0, notifications: 0 });
+    handle.stubs = stubs;
     const config = loadConfig({
       NODE_ENV: 'test',
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
       SHUTDOWN_DRAIN_MS: '0',
+      GUEST_PROFILES_URL: stubs.urls['guest-profiles'],
+      TRIP_CATALOG_URL: stubs.urls['trip-catalog'],
+      PAYMENTS_URL: stubs.urls.payments,
+      DEPENDENCY_TIMEOUT_MS: '500',
+      DEPENDENCY_RETRIES: '1',
       ...authEnv(tokens),
       ...env,
     });
@@ -65,6 +75,7 @@ export function useService(env: Record<string, string> = {}, options: { notifier
   });
   afterAll(async () => {
     await handle.service?.stop();
+    await handle.stubs?.stop();
     await handle.db?.drop();
   });
   return handle;
