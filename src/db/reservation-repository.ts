@@ -439,3 +439,16 @@ export async function findPendingHolds(
   });
   return rows.map(reservationView);
 }
+
+/** The reservation a partner booked under their own reference, or null. */
+export async function findByPartnerReference(
+  db: Db,
+  partnerId: string,
+  partnerReference: string,
+): Promise<ReservationView | null> {
+  const row = await db.partnerReference.findUnique({
+    where: { partnerId_partnerReference: { partnerId, partnerReference } },
+    include: { reservation: true },
+  });
+  return row ? reservationView(row.reservation) : null;
+}

@@ -3,6 +3,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { type GraphQLSchema, parse } from 'graphql';
 import { resolvers } from './resolvers/index.js';
+import { enforceScopes } from './scopes.js';
 
 export const schemaPath = new URL('../../schema.graphql', import.meta.url);
 
@@ -11,5 +12,7 @@ export function loadTypeDefs(): string {
 }
 
 export function buildSchema(): GraphQLSchema {
-  return buildSubgraphSchema({ typeDefs: parse(loadTypeDefs()), resolvers: resolvers as GraphQLResolverMap<unknown> });
+  return enforceScopes(
+    buildSubgraphSchema({ typeDefs: parse(loadTypeDefs()), resolvers: resolvers as GraphQLResolverMap<unknown> }),
+  );
 }

@@ -126,6 +126,61 @@ describe('access by role', () => {
   });
 });
 
+describe('the roles the schema declares (@requiresScopes)', () => {
+  const BY_REFERENCE = `query R($ref: String!, $partner: String) {
+    reservationByPartnerReference(partnerReference: $ref, partnerId: $partner) { id partnerReference }
+  }`;
+
+  it('refuses a guest on a partner-and-staff field, before any data is read, naming what it needs', async () => {
+    const guest = await test.tokens.sign('guest', 'ada', { guest_id: randomUUID() });
+    const result = await test.graphql(BY_REFERENCE, { ref: 'ANY-1' }, bearer(guest));
+    expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(result.errors?.[0]?.message).toMatch(/not open to a guest .*partner, or staff/);
+    const service = await test.tokens.sign('service', 'svc-loyalty');
+    const confirm = await test.graphql(
+      'mutation C($input: TransitionInput!) { confirmReservation(input: $input) { status } }',
+      { input: { id: randomUUID(), expectedRev: 1 } },
+      bearer(service),
+    );
+    expect(confirm.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('lets a partner look up their own reference, never another partner’s, and staff name the partner', async () => {
+    const reference = `ACME-${randomUUID().slice(0, 8)}`;
+    const acme = await test.tokens.sign('partner', 'acme-api', { partner_id: 'acme' });
+    const globex = await test.tokens.sign('partner', 'globex-api', { partner_id: 'globex' });
+    const created = await test.graphql<{ createReservation: { id: string } }>(
+      CREATE,
+      { input: reservationInput({ partnerReference: reference }) },
+      bearer(acme),
+    );
+    const id = created.data?.createReservation.id;
+    expect(id).toBeDefined();
+
+    const own = await test.graphql<{ reservationByPartnerReference: { id: string } | null }>(
+      BY_REFERENCE,
+      { ref: reference },
+      bearer(acme),
+    );
+    expect(own.data?.reservationByPartnerReference).toEqual({ id, partnerReference: reference });
+    // Naming acme does not help globex: a partner's lookups are always their own.
+    const other = await test.graphql<{ reservationByPartnerReference: unknown }>(
+      BY_REFERENCE,
+      { ref: reference, partner: 'acme' },
+      bearer(globex),
+    );
+    expect(other.errors).toBeUndefined();
+    expect(other.data?.reservationByPartnerReference).toBeNull();
+    const staff = await test.graphql<{ reservationByPartnerReference: { id: string } | null }>(BY_REFERENCE, {
+      ref: reference,
+      partner: 'acme',
+    });
+    expect(staff.data?.reservationByPartnerReference?.id).toBe(id);
+    const unnamed = await test.graphql(BY_REFERENCE, { ref: reference });
+    expect(unnamed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'partnerId' });
+  });
+});
+
 describe('the gateway secret', () => {
   const gated = useService({ GATEWAY_SHARED_SECRET: 'the-gateway-shared-secret-0123456789' });
 

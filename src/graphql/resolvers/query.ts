@@ -1,5 +1,5 @@
 import type { ReservationView } from '../../app/views.js';
-import { searchReservations } from '../../db/reservation-repository.js';
+import { findByPartnerReference, searchReservations } from '../../db/reservation-repository.js';
 import { BadUserInputError, canRead, isUuid, parseConfirmationCode, parseUuid, reservationDateOfId } from '../../domain/index.js';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import { callerOf, type GraphQLContext } from '../context.js';
@@ -69,5 +69,16 @@ export const Query: QueryResolvers<GraphQLContext> = {
       decodeCursor(after),
     );
     return connection(page);
+  },
+
+  reservationByPartnerReference: async (_parent, { partnerReference, partnerId: asked }, context) => {
+    const { caller } = callerOf(context);
+    // A partner looks up their own references, whatever partnerId says.
+    const partnerId = caller.role === 'partner' ? caller.partnerId : asked;
+    if (!partnerId) throw new BadUserInputError([{ field: 'partnerId', message: 'name the partner' }]);
+    if (partnerReference.length === 0 || partnerReference.length > 128) {
+      throw new BadUserInputError([{ field: 'partnerReference', message: 'must be 1 to 128 characters' }]);
+    }
+    return visible(await findByPartnerReference(context.deps.prisma, partnerId, partnerReference), context);
   },
 };
