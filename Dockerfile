@@ -1,4 +1,5 @@
-# svc-reservations: build with the dev toolchain, run the compiled subgraph.
+# svc-reservations: build with the dev toolchain, run the compiled subgraph. The same image runs
+# the local gateway (node dist/gateway/main.js) and the stubs (node dist/stubs/main.js) in compose.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -7,7 +8,9 @@ COPY prisma ./prisma
 COPY prisma.config.ts codegen.ts schema.graphql tsconfig.json tsconfig.build.json ./
 RUN npm ci
 COPY src ./src
-RUN npm run build && npm prune --omit=dev --ignore-scripts
+COPY gateway ./gateway
+COPY stubs ./stubs
+RUN npm run build && cp stubs/subgraphs/*.graphql dist/stubs/subgraphs/ && npm prune --omit=dev --ignore-scripts
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
@@ -15,8 +18,15 @@ WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./
-COPY prisma ./prisma
-COPY schema.graphql ./
+# Files read at run time sit where the compiled code looks for them (relative to dist/src, as
+# they are to src/ in the repository): schema, migrations; the gateway's supergraph and partner
+# manifest are read from the working directory (SUPERGRAPH_PATH, PARTNER_MANIFEST_PATH).
+COPY schema.graphql ./dist/
+COPY prisma/migrations ./dist/prisma/migrations
+COPY supergraph.graphql ./
+COPY operations ./operations
+# Development keys shared by the subgraph and the gateway of the local stack (a compose volume).
+RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 4001
 CMD ["node", "dist/src/main.js"]

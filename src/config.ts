@@ -11,6 +11,25 @@ const booleanFlag = z
 
 const postgresUrl = z.string().refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL');
 
+/** A JSON Web Key Set given as JSON text (AUTH_JWKS). */
+export const jsonWebKeySet = z.string().transform((value, context) => {
+  try {
+    const parsed = JSON.parse(value) as { keys?: unknown };
+    if (Array.isArray(parsed.keys) && parsed.keys.length > 0) return parsed as { keys: Record<string, unknown>[] };
+  } catch {
+    // reported below
+  }
+  context.addIssue({ code: 'custom', message: 'must be a JSON Web Key Set: {"keys":[…]}' });
+  return z.NEVER;
+});
+
+/** Empty strings mean "not set", as they do in most deployment tools. */
+export function presentEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
+}
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4001),
@@ -38,19 +57,7 @@ const schema = z.object({
     .min(60_000)
     .default(6 * 60 * 60 * 1000),
 
-  AUTH_JWKS: z
-    .string()
-    .transform((value, context) => {
-      try {
-        const parsed = JSON.parse(value) as { keys?: unknown };
-        if (Array.isArray(parsed.keys) && parsed.keys.length > 0) return parsed as { keys: Record<string, unknown>[] };
-      } catch {
-        // reported below
-      }
-      context.addIssue({ code: 'custom', message: 'must be a JSON Web Key Set: {"keys":[…]}' });
-      return z.NEVER;
-    })
-    .optional(),
+  AUTH_JWKS: jsonWebKeySet.optional(),
   AUTH_ISSUER: z.string().min(1).default('https://auth.novatrek.example'),
   AUTH_AUDIENCE: z.string().min(1).default('svc-reservations'),
   GATEWAY_SHARED_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -105,9 +112,7 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  // Empty strings mean "not set", as they do in most deployment tools.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const result = productionRules.safeParse(present);
+  const result = productionRules.safeParse(presentEnv(env));
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }

@@ -18,7 +18,7 @@ import { HttpNotificationSender } from './events/notification-sender.js';
 import { type NotificationSender, OutboxRelay, outboxLag } from './events/outbox-relay.js';
 import { consumerLag, PaymentProcessedConsumer } from './events/payment-consumer.js';
 import { createApolloServer } from './graphql/apollo.js';
-import { Authenticator, developmentKeys, gatewaySecretMatches } from './graphql/auth.js';
+import { Authenticator, DEVELOPMENT_KEY_FILE, developmentKeys, gatewaySecretMatches } from './graphql/auth.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { createHttpServer } from './graphql/http-server.js';
 import { createLoaders } from './graphql/loaders.js';
@@ -258,7 +258,7 @@ function startWithRetry(start: () => Promise<void>, logger: Logger): { cancel():
 async function createAuthenticator(config: Config, logger: Logger): Promise<Authenticator> {
   const options = { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE };
   if (config.AUTH_JWKS) return new Authenticator({ ...options, jwks: config.AUTH_JWKS as unknown as JSONWebKeySet });
-  const keys = await developmentKeys(options.issuer, options.audience);
+  const keys = await developmentKeys(options.issuer, options.audience, DEVELOPMENT_KEY_FILE);
   const token = await keys.sign({ role: 'staff' }, 'developer');
   logger.warn(
     { authorization: `Bearer ${token}` },

@@ -18,11 +18,9 @@ export const QUERY_LIMITS = {
   maxCost: 5_000,
 } as const;
 
-export function createApolloServer(
-  schema: GraphQLSchema,
-  options: { logger: Logger; production: boolean; plugins?: ApolloServerPlugin<GraphQLContext>[] },
-): ApolloServer<GraphQLContext> {
-  const armor = new ApolloArmor({
+/** The limits as Apollo Server plugins and validation rules (the subgraph's and the gateway's). */
+export function queryLimits() {
+  return new ApolloArmor({
     maxDepth: { n: QUERY_LIMITS.maxDepth },
     maxAliases: { n: QUERY_LIMITS.maxAliases },
     maxTokens: { n: QUERY_LIMITS.maxTokens },
@@ -30,6 +28,13 @@ export function createApolloServer(
     costLimit: { maxCost: QUERY_LIMITS.maxCost },
     blockFieldSuggestion: { enabled: true },
   }).protect();
+}
+
+export function createApolloServer(
+  schema: GraphQLSchema,
+  options: { logger: Logger; production: boolean; plugins?: ApolloServerPlugin<GraphQLContext>[] },
+): ApolloServer<GraphQLContext> {
+  const armor = queryLimits();
   return new ApolloServer<GraphQLContext>({
     schema,
     // armor's plugins only read the request; they are typed for any context.

@@ -1,6 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
-import { createLocalJWKSet, exportJWK, generateKeyPair, type JSONWebKeySet, jwtVerify, SignJWT } from 'jose';
+import { dirname } from 'node:path';
+import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK, jwtVerify, SignJWT } from 'jose';
 import { type Caller, isUuid, type Role, UnauthenticatedError } from '../domain/index.js';
 
 /**
@@ -75,12 +77,38 @@ export function gatewaySecretMatches(expected: string, given: string | string[] 
 }
 
 /**
+ * The development key pair: kept in `keyFile` (git-ignored, mode 600) when given, so the subgraph
+ * and the local gateway (`npm start`, `npm run gateway`) accept the same development tokens.
+ */
+/** Shared by `npm start` and the local gateway (`npm run gateway`); development only, git-ignored. */
+export const DEVELOPMENT_KEY_FILE = '.data/development-jwk.json';
+
+type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
+
+async function developmentKeyPair(keyFile?: string): Promise<KeyPair> {
+  if (keyFile && existsSync(keyFile)) {
+    const jwk = JSON.parse(readFileSync(keyFile, 'utf8')) as JWK;
+    const { d: _private, ...publicJwk } = jwk;
+    return {
+      privateKey: (await importJWK(jwk, 'ES256')) as KeyPair['privateKey'],
+      publicKey: (await importJWK(publicJwk, 'ES256')) as KeyPair['publicKey'],
+    };
+  }
+  const pair = await generateKeyPair('ES256', { extractable: true });
+  if (keyFile) {
+    mkdirSync(dirname(keyFile), { recursive: true });
+    writeFileSync(keyFile, JSON.stringify(await exportJWK(pair.privateKey)), { mode: 0o600 });
+  }
+  return pair;
+}
+
+/**
  * Development only (no AUTH_JWKS, NODE_ENV=development): an ephemeral key pair, so `npm start`
  * works out of the box, and a signer for the tokens printed at start. Never used in production
  * (configuration refuses to start without AUTH_JWKS there).
  */
-export async function developmentKeys(issuer: string, audience: string) {
-  const { publicKey, privateKey } = await generateKeyPair('ES256');
+export async function developmentKeys(issuer: string, audience: string, keyFile?: string) {
+  const { publicKey, privateKey } = await developmentKeyPair(keyFile);
   const jwk = { ...(await exportJWK(publicKey)), kid: 'development', alg: 'ES256', use: 'sig' };
   return {
     jwks: { keys: [jwk] } as JSONWebKeySet,

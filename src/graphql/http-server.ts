@@ -16,9 +16,25 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   /** When set, /graphql answers only requests this accepts (the gateway's shared secret). */
   admitGraphQL?: (request: IncomingMessage) => boolean;
   extraRoutes?: Record<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>>;
+  /**
+   * Sees (and may replace) the parsed body of a GraphQL request before it is executed, or refuse
+   * it by throwing a RefusedRequest (the gateway: tokens and persisted operations).
+   */
+  prepare?: (request: IncomingMessage, body: unknown, url: URL) => Promise<unknown>;
 }
 
 class PayloadTooLargeError extends Error {}
+
+/** A request refused before GraphQL runs, answered as a GraphQL error with this status and code. */
+export class RefusedRequest extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 async function readBody(request: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(request.headers['content-length'] ?? 0);
@@ -64,6 +80,7 @@ async function handleGraphQL<TContext extends BaseContext>(
       return;
     }
   }
+  if (options.prepare) body = await options.prepare(request, body, url);
   const result = await options.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
     context: () => options.context(request),
@@ -103,6 +120,10 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
     route().catch((error: unknown) => {
       if (response.headersSent) {
         response.destroy();
+        return;
+      }
+      if (error instanceof RefusedRequest) {
+        graphqlError(response, error.status, error.code, error.message);
         return;
       }
       if (error instanceof PayloadTooLargeError) {

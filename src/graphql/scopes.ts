@@ -2,9 +2,8 @@ import {
   type ConstDirectiveNode,
   type ConstValueNode,
   defaultFieldResolver,
-  type GraphQLNamedType,
-  type GraphQLObjectType,
   type GraphQLSchema,
+  isObjectType,
   Kind,
 } from 'graphql';
 import { ForbiddenError, type Role, UnauthenticatedError } from '../domain/index.js';
@@ -32,14 +31,6 @@ export function scopesOf(directives: readonly ConstDirectiveNode[] | undefined):
   );
 }
 
-/**
- * Realm-safe `isObjectType`: @apollo/subgraph builds the schema with graphql's CommonJS build,
- * while ESM code here may load its .mjs build, and `instanceof` fails across the two.
- */
-function isObjectTypeAnyRealm(type: GraphQLNamedType): type is GraphQLObjectType {
-  return Object.prototype.toString.call(type) === '[object GraphQLObjectType]';
-}
-
 export function admits(scopes: ScopeSets, role: Role): boolean {
   const held = new Set<string>([role]);
   return scopes.some((set) => set.every((scope) => held.has(scope)));
@@ -49,7 +40,7 @@ export function admits(scopes: ScopeSets, role: Role): boolean {
 export function scopedFields(schema: GraphQLSchema): Map<string, ScopeSets> {
   const found = new Map<string, ScopeSets>();
   for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectTypeAnyRealm(type) || type.name.startsWith('__')) continue;
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
       const scopes = scopesOf(field.astNode?.directives);
       if (scopes) found.set(`${type.name}.${field.name}`, scopes);
@@ -61,7 +52,7 @@ export function scopedFields(schema: GraphQLSchema): Map<string, ScopeSets> {
 /** Wraps the resolver of every scoped field with the check (in place; returns the schema). */
 export function enforceScopes(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectTypeAnyRealm(type) || type.name.startsWith('__')) continue;
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
       const scopes = scopesOf(field.astNode?.directives);
       if (!scopes) continue;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { GATEWAY_CONFIG_VARIABLES } from '../../../gateway/config.js';
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../../src/config.js';
 
 const root = new URL('../../../', import.meta.url);
@@ -31,7 +32,8 @@ describe('configuration', () => {
     const example = readFileSync(new URL('.env.example', root), 'utf8');
     const readme = readFileSync(new URL('README.md', root), 'utf8');
     const documented = [...example.matchAll(/^([A-Z][A-Z0-9_]+)=/gm)].map((match) => match[1]);
-    expect(documented.sort()).toEqual([...CONFIG_VARIABLES].sort());
-    for (const variable of CONFIG_VARIABLES) expect(readme, variable).toContain(`\`${variable}\``);
+    const variables = [...new Set([...CONFIG_VARIABLES, ...GATEWAY_CONFIG_VARIABLES])];
+    expect(documented.sort()).toEqual(variables.sort());
+    for (const variable of variables) expect(readme, variable).toContain(`\`${variable}\``);
   });
 });
