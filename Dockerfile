@@ -29,4 +29,4 @@ COPY operations ./operations
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 4001
-CMD ["node", "dist/src/main.js"]
+CMD ["node", "--import", "./dist/src/observability/instrument.js", "dist/src/main.js"]

@@ -186,7 +186,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const server: Server = createHttpServer<GatewayContext>({
     apollo,
     maxBodyBytes: MAX_BODY_BYTES,
-    readiness: async () => [],
+    readiness: async () => ({ failed: [] }),
     prepare: async (request, body, url) => {
       const caller = await callerOf(request);
       if (request.method !== 'POST' && caller.role === 'partner' && url.pathname === '/graphql') {

@@ -70,6 +70,7 @@ const schema = z.object({
   KAFKA_CONSUMER_GROUP: z.string().min(1).default('svc-reservations'),
   PAYMENT_CONSUMER_ENABLED: booleanFlag.default(true),
 
+  READINESS_REQUIRES_KAFKA: booleanFlag.default(false),
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
   OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).default(168),
@@ -84,6 +85,11 @@ const schema = z.object({
   DEPOSIT_HOLD_MINUTES: z.coerce.number().int().min(5).max(20_160).default(1_440),
   DEPOSIT_RETRY_AFTER_MS: z.coerce.number().int().min(1_000).default(60_000),
   DEPOSIT_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60_000),
+  // Read by OpenTelemetry (src/observability/tracing.ts) before this runs; validated here too.
+  OTEL_TRACES_EXPORTER: z.enum(['none', 'otlp', 'console']).default('none'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('svc-reservations'),
   NOTIFICATION_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5_000),
   OUTBOX_MAX_BACKOFF_MS: z.coerce.number().int().min(100).default(30_000),
 });

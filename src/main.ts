@@ -2,6 +2,7 @@ import { type Config, ConfigError, loadConfig } from './config.js';
 import type { EmbeddedDatabase } from './db/embedded-postgres.js';
 import { describeDatabaseUrl } from './db/pool.js';
 import { createLogger } from './observability/logger.js';
+import { stopTracing } from './observability/tracing.js';
 import { startService } from './service.js';
 
 async function main(): Promise<void> {
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
       .stop()
       .then(() => stubs?.stop())
       .then(() => embedded?.stop())
+      .then(() => stopTracing())
       .then(
         () => process.exit(0),
         (error: unknown) => {

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { trace } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import type { JSONWebKeySet } from 'jose';
 import type pg from 'pg';
@@ -13,7 +14,7 @@ import { migrate, migrationsTableSchema, pendingOf, readMigrations } from './db/
 import { createPool, createPrisma, type PrismaClient } from './db/pool.js';
 import { type Caller, UnauthenticatedError } from './domain/index.js';
 import { TOPICS } from './events/contracts.js';
-import { createKafka, type EventPublisher, KafkaEventPublisher } from './events/kafka.js';
+import { createKafka, KafkaEventPublisher } from './events/kafka.js';
 import { HttpNotificationSender } from './events/notification-sender.js';
 import { type NotificationSender, OutboxRelay, outboxLag } from './events/outbox-relay.js';
 import { consumerLag, PaymentProcessedConsumer } from './events/payment-consumer.js';
@@ -26,7 +27,7 @@ import { metricsPlugin } from './graphql/metrics-plugin.js';
 import { requireAuthentication } from './graphql/require-authentication.js';
 import { buildSchema } from './graphql/schema.js';
 import type { Logger } from './observability/logger.js';
-import { createMetrics } from './observability/metrics.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
 
 /** The running subgraph: database pool, Prisma, Apollo, HTTP server and background jobs. */
 export interface Service {
@@ -78,12 +79,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   await maintenance.runNow();
 
   const prisma = createPrisma(pool, logger);
+  const metrics = createMetrics();
   const deps: AppDeps = {
     prisma,
     clock: options.clock ?? (() => new Date()),
     random: (bytes) => randomBytes(bytes),
     transactionOptions: { maxWait: 10_000, timeout: 15_000 },
-    outbound: outboundClients(config, logger),
+    outbound: outboundClients(config, logger, metrics),
   };
 
   const depositSweep = scheduleDepositSweep(
@@ -99,11 +101,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   );
 
   const authenticator = await createAuthenticator(config, logger);
-  const metrics = createMetrics();
   const kafka = config.KAFKA_BROKERS
     ? createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: config.KAFKA_CLIENT_ID }, logger)
     : null;
-  const publisher: EventPublisher | null = kafka ? new KafkaEventPublisher(kafka) : null;
+  const publisher: KafkaEventPublisher | null = kafka ? new KafkaEventPublisher(kafka) : null;
   const relay = new OutboxRelay(
     pool,
     databaseUrl,
@@ -120,6 +121,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     },
   );
   relay.start();
+  // Connect now rather than at the first event, so readiness can tell at once.
+  publisher
+    ?.connect()
+    .catch((error: unknown) => logger.warn({ err: error }, 'Kafka is not reachable yet; events wait in the outbox'));
   const consumer =
     kafka && config.PAYMENT_CONSUMER_ENABLED
       ? new PaymentProcessedConsumer(kafka, deps, logger.child({ component: 'payment-consumer' }), {
@@ -130,6 +135,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   metrics.setProbes({
     outboxLag: () => outboxLag(pool),
     pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    ...(deps.outbound && {
+      breakers: () => new Map([...(deps.outbound?.breakers ?? [])].map(([service, breaker]) => [service, breaker.current()])),
+    }),
     ...(kafka && { consumerLag: () => consumerLag(kafka, config.KAFKA_CONSUMER_GROUP, TOPICS.paymentProcessed) }),
   });
 
@@ -142,19 +150,28 @@ export async function startService(options: ServiceOptions): Promise<Service> {
 
   let shuttingDown = false;
   const migrationNames = (await readMigrations()).map((file) => file.name);
-  const readiness = async (): Promise<string[]> => {
+  const readiness = async (): Promise<{ failed: string[]; checks: Record<string, string> }> => {
     const failed: string[] = shuttingDown ? ['shutting down'] : [];
+    const checks: Record<string, string> = {};
     try {
       const client = await pool.connect();
       try {
-        if ((await pendingOf(migrationNames, client, tableSchema)).length > 0) failed.push('migrations pending');
+        const pending = await pendingOf(migrationNames, client, tableSchema);
+        checks.database = 'reachable';
+        checks.migrations = pending.length === 0 ? 'applied' : `${pending.length} pending`;
+        if (pending.length > 0) failed.push('migrations pending');
       } finally {
         client.release();
       }
     } catch {
+      checks.database = 'unreachable';
       failed.push('database unreachable');
     }
-    return failed;
+    // Kafka down does not stop bookings (events wait in the outbox), so by default it is reported,
+    // not a reason to take the instance out of rotation; READINESS_REQUIRES_KAFKA makes it one.
+    checks.kafka = publisher ? (publisher.isConnected() ? 'connected' : 'disconnected') : 'not configured';
+    if (config.READINESS_REQUIRES_KAFKA && publisher && !publisher.isConnected()) failed.push('kafka producer not connected');
+    return { failed, checks };
   };
 
   const server: Server = createHttpServer({
@@ -174,6 +191,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     }),
     context: async (request): Promise<GraphQLContext> => {
       const requestId = String(request.headers['x-request-id'] ?? randomUUID()).slice(0, 128);
+      trace.getActiveSpan()?.setAttribute('app.request_id', requestId);
       let caller: Caller | null;
       try {
         caller = await authenticator.callerOf(request.headers);
@@ -268,7 +286,7 @@ async function createAuthenticator(config: Config, logger: Logger): Promise<Auth
 }
 
 /** The clients of the services called while booking; none when their URLs are not configured. */
-function outboundClients(config: Config, logger: Logger): OutboundClients | null {
+function outboundClients(config: Config, logger: Logger, metrics: Metrics): OutboundClients | null {
   const { GUEST_PROFILES_URL, TRIP_CATALOG_URL, PAYMENTS_URL } = config;
   if (!GUEST_PROFILES_URL || !TRIP_CATALOG_URL || !PAYMENTS_URL) {
     logger.warn('GUEST_PROFILES_URL, TRIP_CATALOG_URL or PAYMENTS_URL is not set: bookings are not checked with other services');
@@ -282,5 +300,6 @@ function outboundClients(config: Config, logger: Logger): OutboundClients | null
     retry: { retries: config.DEPENDENCY_RETRIES, baseDelayMs: 100, maxDelayMs: 1_000 },
     breaker: { failureThreshold: config.BREAKER_FAILURE_THRESHOLD, coolDownMs: config.BREAKER_COOL_DOWN_MS },
     onBreakerChange: (service, state) => logger.warn({ service, state }, 'circuit breaker changed state'),
+    onCall: (service, outcome, seconds) => metrics.observeDependencyCall(service, outcome, seconds),
   });
 }

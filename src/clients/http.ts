@@ -22,6 +22,8 @@ export interface ServiceCallerOptions {
   timeoutMs: number;
   retry: RetryPolicy;
   breaker: CircuitBreaker;
+  /** Told of every call (all attempts together): `ok`, `client_error` (4xx), `failed`, `breaker_open`. */
+  onCall?: (service: string, outcome: CallOutcome, seconds: number) => void;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   fetch?: typeof fetch;
@@ -39,6 +41,8 @@ export interface ServiceAnswer<T> {
   status: number;
   body: T;
 }
+
+export type CallOutcome = 'ok' | 'client_error' | 'failed' | 'breaker_open';
 
 class RetryableFailure extends Error {}
 
@@ -60,6 +64,20 @@ export class ServiceCaller {
   }
 
   async call<T>(path: string, options: CallOptions): Promise<ServiceAnswer<T>> {
+    const started = performance.now();
+    const report = (outcome: CallOutcome) =>
+      this.options.onCall?.(this.options.service, outcome, (performance.now() - started) / 1_000);
+    try {
+      const answer = await this.attempts<T>(path, options);
+      report(answer.status < 400 ? 'ok' : 'client_error');
+      return answer;
+    } catch (error) {
+      report(error instanceof DependencyFailedError && error.cause instanceof CircuitOpenError ? 'breaker_open' : 'failed');
+      throw error;
+    }
+  }
+
+  private async attempts<T>(path: string, options: CallOptions): Promise<ServiceAnswer<T>> {
     const attempts = options.idempotent ? this.options.retry.retries + 1 : 1;
     let lastError: unknown;
     for (let attempt = 0; attempt < attempts; attempt++) {

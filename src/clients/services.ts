@@ -11,7 +11,7 @@ import {
   tripsResponse,
   validateGuestsResponse,
 } from './contracts.js';
-import { type RetryPolicy, ServiceCaller } from './http.js';
+import { type RetryPolicy, ServiceCaller, type ServiceCallerOptions } from './http.js';
 
 /**
  * Typed clients of guest-profiles, trip-catalog and payments (contracts in ./contracts.ts).
@@ -26,6 +26,7 @@ export interface ClientSettings {
   retry: RetryPolicy;
   breaker: { failureThreshold: number; coolDownMs: number };
   onBreakerChange?: (service: string, state: string) => void;
+  onCall?: ServiceCallerOptions['onCall'];
 }
 
 function parsed<T>(
@@ -52,7 +53,14 @@ export class OutboundClients {
       });
       return {
         breaker,
-        caller: new ServiceCaller({ service, baseUrl, timeoutMs: settings.timeoutMs, retry: settings.retry, breaker }),
+        caller: new ServiceCaller({
+          service,
+          baseUrl,
+          timeoutMs: settings.timeoutMs,
+          retry: settings.retry,
+          breaker,
+          ...(settings.onCall && { onCall: settings.onCall }),
+        }),
       };
     };
     const guests = caller('guest-profiles', settings.guestProfilesUrl);

@@ -68,6 +68,8 @@ export function cloudEventHeaders(event: PublishableEvent): Record<string, strin
 export class KafkaEventPublisher implements EventPublisher {
   private producer: Producer | null = null;
   private connected = false;
+  /** A connect in progress, shared by whoever needs the producer meanwhile. */
+  private connecting: Promise<void> | null = null;
 
   /** `timeoutMs` bounds one publish, connect included: kafkajs can wait forever on a dead broker. */
   constructor(
@@ -77,6 +79,11 @@ export class KafkaEventPublisher implements EventPublisher {
 
   isConnected(): boolean {
     return this.connected;
+  }
+
+  /** Connects the producer ahead of the first publish (bounded like a publish). */
+  async connect(): Promise<void> {
+    await this.publish([]);
   }
 
   private createProducer(): Producer {
@@ -95,7 +102,7 @@ export class KafkaEventPublisher implements EventPublisher {
   }
 
   async publish(events: PublishableEvent[]): Promise<void> {
-    if (events.length === 0) return;
+    if (events.length === 0 && this.connected) return;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`Kafka did not acknowledge within ${this.timeoutMs} ms`)), this.timeoutMs);
@@ -108,6 +115,7 @@ export class KafkaEventPublisher implements EventPublisher {
       const stale = this.producer;
       this.producer = null;
       this.connected = false;
+      this.connecting = null;
       void stale?.disconnect().catch(() => {});
       throw error;
     } finally {
@@ -119,9 +127,15 @@ export class KafkaEventPublisher implements EventPublisher {
     if (!this.producer) this.producer = this.createProducer();
     const producer = this.producer;
     if (!this.connected) {
-      await producer.connect();
+      this.connecting ??= producer.connect();
+      try {
+        await this.connecting;
+      } finally {
+        this.connecting = null;
+      }
       this.connected = true;
     }
+    if (events.length === 0) return;
     const byTopic = new Map<string, PublishableEvent[]>();
     for (const event of events) byTopic.set(event.topic, [...(byTopic.get(event.topic) ?? []), event]);
     await producer.sendBatch({

@@ -10,8 +10,8 @@ import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
 export interface HttpServerOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
   context: (request: IncomingMessage) => Promise<TContext>;
-  /** Readiness: resolves with the failed checks, empty when ready. */
-  readiness: () => Promise<string[]>;
+  /** Readiness: the failed checks (empty when ready) and what each dependency looks like. */
+  readiness: () => Promise<{ failed: string[]; checks?: Record<string, string> }>;
   maxBodyBytes: number;
   /** When set, /graphql answers only requests this accepts (the gateway's shared secret). */
   admitGraphQL?: (request: IncomingMessage) => boolean;
@@ -107,10 +107,11 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       }
       if (url.pathname === '/health/live') return sendJson(response, 200, { status: 'ok' });
       if (url.pathname === '/health/ready') {
-        const failed = await options.readiness();
+        const { failed, checks } = await options.readiness();
         return sendJson(response, failed.length === 0 ? 200 : 503, {
           status: failed.length === 0 ? 'ready' : 'not ready',
           failed,
+          ...(checks && { checks }),
         });
       }
       const extra = options.extraRoutes?.[url.pathname];

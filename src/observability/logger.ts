@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import { type Logger, pino } from 'pino';
 
 export type { Logger };
@@ -7,6 +8,11 @@ export function createLogger(level: string, base: Record<string, unknown> = {}):
     level,
     base: { service: 'svc-reservations', ...base },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // Log lines written inside a traced request carry its trace id.
+    mixin: () => {
+      const traceId = trace.getActiveSpan()?.spanContext().traceId;
+      return traceId ? { trace_id: traceId } : {};
+    },
     redact: { paths: ['*.password', '*.authorization', 'req.headers.authorization', 'databaseUrl'], censor: '[redacted]' },
   });
 }

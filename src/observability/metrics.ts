@@ -8,6 +8,8 @@ export interface MetricProbes {
   outboxLag?: () => Promise<Record<'event' | 'notification', number>>;
   consumerLag?: () => Promise<number>;
   pool?: () => { total: number; idle: number; waiting: number };
+  /** The circuit breaker of each service we call: closed, half-open or open. */
+  breakers?: () => Map<string, 'closed' | 'half-open' | 'open'>;
 }
 
 export interface Metrics {
@@ -16,7 +18,11 @@ export interface Metrics {
   /** One GraphQL request: its duration, labelled by operation name and type. */
   observeRequest(operation: string, type: string, seconds: number): void;
   countError(code: string): void;
+  /** One call to another service (retries included): its outcome and duration. */
+  observeDependencyCall(service: string, outcome: string, seconds: number): void;
 }
+
+const BREAKER_STATES = ['closed', 'half-open', 'open'] as const;
 
 /** Operation names come from clients: keep the label set bounded. */
 const MAX_OPERATION_LABELS = 200;
@@ -77,8 +83,28 @@ export function createMetrics(): Metrics {
     },
   });
 
+  const dependencyCalls = new Histogram({
+    name: 'reservations_dependency_call_duration_seconds',
+    help: 'Calls to guest profiles, trip catalog and payments (retries included), by service and outcome',
+    labelNames: ['service', 'outcome'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'reservations_dependency_breaker_state',
+    help: 'Circuit breaker of each called service: 1 for its current state (closed, half-open, open), 0 for the others',
+    labelNames: ['service', 'state'],
+    registers: [registry],
+    collect() {
+      for (const [service, current] of probes.breakers?.() ?? []) {
+        for (const state of BREAKER_STATES) this.set({ service, state }, state === current ? 1 : 0);
+      }
+    },
+  });
+
   return {
     registry,
+    observeDependencyCall: (service, outcome, seconds) => dependencyCalls.observe({ service, outcome }, seconds),
     setProbes: (next) => {
       probes = next;
     },

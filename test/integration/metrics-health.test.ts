@@ -45,12 +45,40 @@ describe('metrics and health', () => {
     expect(gauge(metrics, 'reservations_db_pool_connections', 'state="total"')).toBeGreaterThanOrEqual(1);
   });
 
+  it('counts calls to other services by outcome and shows each circuit breaker', async () => {
+    await test.graphql(CREATE, { input: reservationInput() });
+    const healthy = await (await fetch(`${base()}/metrics`)).text();
+    for (const service of ['guest-profiles', 'trip-catalog', 'payments']) {
+      expect(
+        gauge(healthy, 'reservations_dependency_call_duration_seconds_count', `service="${service}",outcome="ok"`),
+        service,
+      ).toBeGreaterThanOrEqual(1);
+      expect(gauge(healthy, 'reservations_dependency_breaker_state', `service="${service}",state="closed"`), service).toBe(1);
+    }
+
+    // Payments down until its breaker opens (threshold 5, one attempt and one retry per booking).
+    await test.stubs.control('payments', { mode: 'down' });
+    for (let booking = 0; booking < 3; booking++) await test.graphql(CREATE, { input: reservationInput() });
+    const failing = await (await fetch(`${base()}/metrics`)).text();
+    await test.stubs.control('payments', { mode: 'normal' });
+    expect(
+      gauge(failing, 'reservations_dependency_call_duration_seconds_count', 'service="payments",outcome="failed"'),
+    ).toBeGreaterThanOrEqual(2);
+    expect(gauge(failing, 'reservations_dependency_breaker_state', 'service="payments",state="open"')).toBe(1);
+    expect(gauge(failing, 'reservations_dependency_breaker_state', 'service="payments",state="closed"')).toBe(0);
+    expect(gauge(failing, 'reservations_dependency_breaker_state', 'service="guest-profiles",state="closed"')).toBe(1);
+  });
+
   it('answers live and ready when the database is reachable and migrated', async () => {
     const live = await fetch(`${base()}/health/live`);
     const ready = await fetch(`${base()}/health/ready`);
     expect(live.status).toBe(200);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', failed: [] });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      failed: [],
+      checks: { database: 'reachable', migrations: 'applied', kafka: 'not configured' },
+    });
   });
 
   it('refuses a request body over the limit with a typed error', async () => {
