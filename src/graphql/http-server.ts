@@ -21,6 +21,11 @@ export interface HttpServerOptions<TContext extends BaseContext> {
    * it by throwing a RefusedRequest (the gateway: tokens and persisted operations).
    */
   prepare?: (request: IncomingMessage, body: unknown, url: URL) => Promise<unknown>;
+  /**
+   * True while the instance drains before stopping: every response written from then on, those
+   * of requests already in flight included, says `Connection: close`, so clients go elsewhere.
+   */
+  draining?: () => boolean;
 }
 
 class PayloadTooLargeError extends Error {}
@@ -86,6 +91,7 @@ async function handleGraphQL<TContext extends BaseContext>(
     context: () => options.context(request),
   });
   for (const [name, value] of result.headers) response.setHeader(name, value);
+  if (options.draining?.()) response.setHeader('connection', 'close');
   response.statusCode = result.status ?? 200;
   if (result.body.kind === 'complete') {
     response.end(result.body.string);

