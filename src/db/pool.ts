@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import type { Logger } from '../observability/logger.js';
@@ -18,9 +19,26 @@ export function createPool(connectionString: string, max: number, logger: Logger
   return pool;
 }
 
+/**
+ * Every statement is prepared once per connection under a name derived from its text, so
+ * PostgreSQL can keep its plan: planning a query that cannot be pruned to one partition (a guest's
+ * bookings, a batch of ids) over ~125 monthly partitions costs 8–15 ms, more than running it
+ * (bench/, BENCHMARKS.md). PostgreSQL still plans per execution where that is cheaper.
+ */
+const statementNames = new Map<string, string>();
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `prisma_${createHash('sha256').update(sql).digest('base64url').slice(0, 24)}`;
+    if (statementNames.size < 10_000) statementNames.set(sql, name);
+  }
+  return name;
+}
+
 export function createPrisma(pool: pg.Pool, logger: Logger): PrismaClient {
   const adapter = new PrismaPg(pool, {
     onPoolError: (error) => logger.warn({ err: error }, 'database pool error'),
+    statementNameGenerator: (query) => statementName(query.sql),
   });
   return new PrismaClient({ adapter });
 }

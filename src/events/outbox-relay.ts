@@ -63,6 +63,8 @@ export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  /** A NOTIFY came while draining: the rows it announces may have been missed, drain again at once. */
+  private woken = false;
   private failures = 0;
   private lastPurge = 0;
 
@@ -121,6 +123,7 @@ export class OutboxRelay {
       let delay = this.options.pollIntervalMs;
       try {
         if (await this.ensureLeadership()) {
+          this.woken = false;
           await this.drainAll();
           await this.purgeIfDue();
           this.failures = 0;
@@ -135,6 +138,7 @@ export class OutboxRelay {
   }
 
   private sleep(ms: number): Promise<void> {
+    if (this.woken) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
@@ -153,7 +157,10 @@ export class OutboxRelay {
         this.logger.warn({ err: error }, 'outbox relay session lost; leadership released');
         void this.closeSession();
       });
-      session.on('notification', () => this.wake?.());
+      session.on('notification', () => {
+        this.woken = true;
+        this.wake?.();
+      });
       await session.connect();
       await session.query(`LISTEN ${CHANNEL}`);
       this.session = session;
