@@ -36,8 +36,9 @@ export async function startBenchKafka(): Promise<{ broker: KafkaBroker; kafka: K
   return { broker, kafka };
 }
 
-/** Append time of every event on the status-changed topic, by ce_id, read from the beginning. */
-export async function appendTimes(kafka: Kafka, expected: number, timeoutMs = 30_000): Promise<Map<string, number>> {
+/** Append time of the `expected` events on the status-changed topic, by ce_id, read from the beginning. */
+export async function appendTimes(kafka: Kafka, expected: Set<string>, timeoutMs = 30_000): Promise<Map<string, number>> {
+  let found = 0;
   const times = new Map<string, number>();
   const consumer = kafka.consumer({ groupId: `bench-${Date.now()}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
@@ -52,9 +53,11 @@ export async function appendTimes(kafka: Kafka, expected: number, timeoutMs = 30
     eachBatch: async ({ batch }) => {
       for (const message of batch.messages) {
         const id = message.headers?.ce_id?.toString();
-        if (id) times.set(id, Number(message.timestamp));
+        if (!id) continue;
+        if (expected.has(id) && !times.has(id)) found++;
+        times.set(id, Number(message.timestamp));
       }
-      if (times.size >= expected) done();
+      if (found >= expected.size) done();
     },
   });
   await finished;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { developmentKeys } from '../src/graphql/auth.js';
@@ -15,7 +16,8 @@ import { type BenchResults, writeResults } from './report.js';
 import { ensureSeeded } from './seed.js';
 
 /**
- * npm run bench [-- --size small|full] [--runs 3] [--seconds 10] [--profile] [--reseed] [--skip-writes]
+ * npm run bench [-- --size small|full] [--runs 3] [--seconds 10] [--profile] [--reseed] [--skip-reads] [--skip-writes]
+ *                [--report bench/results/<file>.json]   (render BENCHMARKS.md again from a results file)
  *
  * Seeds the data set when missing, starts the limit (bare SQL), the peer (PostGraphile) and the
  * subgraph each in its own process, measures reads 1–3, then writes and events against a real
@@ -24,6 +26,8 @@ import { ensureSeeded } from './seed.js';
 
 const { values } = parseArgs({
   options: {
+    /** Render BENCHMARKS.md again from a results file, measuring nothing. */
+    report: { type: 'string' },
     size: { type: 'string', default: 'full' },
     runs: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '10' },
@@ -33,6 +37,11 @@ const { values } = parseArgs({
     'skip-reads': { type: 'boolean', default: false },
   },
 });
+if (values.report) {
+  const written = await writeResults(JSON.parse(await readFile(values.report, 'utf8')) as BenchResults);
+  process.stdout.write(`${written.markdown} rendered from ${written.json}\n`);
+  process.exit(0);
+}
 if (!(values.size in SIZES)) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
 const size = SIZES[values.size as SizeName];
 const runs = Number(values.runs);
@@ -70,7 +79,10 @@ const targets: Targets = {
 
 const stubs = await startServer('stubs', 'stubs.ts', { env: {} });
 const stubUrls = await stubs.ask<Record<string, string>>('urls');
+// As deployed (Dockerfile): libraries such as graphql-js take their production paths on it.
+const production = { NODE_ENV: 'production' };
 const serviceEnv: Record<string, string> = {
+  ...production,
   DATABASE_URL: url,
   PORT: '0',
   LOG_LEVEL: 'warn',
@@ -107,8 +119,10 @@ const results: BenchResults = {
 
 try {
   if (!values['skip-reads']) {
-    const limit = await startServer('limit', 'bare-sql.ts', { env: { DATABASE_URL: url } });
-    const peer = await startServer('peer', 'postgraphile.ts', { env: { DATABASE_URL: url, GRAPHILE_ENV: 'production' } });
+    const limit = await startServer('limit', 'bare-sql.ts', { env: { ...production, DATABASE_URL: url } });
+    const peer = await startServer('peer', 'postgraphile.ts', {
+      env: { ...production, DATABASE_URL: url, GRAPHILE_ENV: 'production' },
+    });
     const subgraph = await startServer('subgraph', 'subgraph.ts', { env: serviceEnv, cpuProfileDir: profileDir });
     try {
       results.reads = await measureReads({ subgraph, limit, peer }, targets, {

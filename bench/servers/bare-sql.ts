@@ -39,6 +39,7 @@ export const BARE_SQL = {
 const pool = new pg.Pool({
   connectionString: requiredEnv('DATABASE_URL'),
   max: Number(process.env.DATABASE_POOL_MAX ?? 10),
+  idleTimeoutMillis: 300_000,
   application_name: 'svc-reservations-bench-limit',
 });
 

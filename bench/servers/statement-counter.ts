@@ -46,7 +46,10 @@ function fresh(): StatementCounts {
 
 export function shapeOf(text: string): string {
   const verb = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? '?';
-  const table = /(?:from|into|update|join)\s+(?:"?reservations"?\.)?"?(\w+)"?/i.exec(text)?.[1];
+  // The first table of the service's schema named (a batch reads FROM unnest(…) JOIN reservations.x).
+  const table =
+    /(?:from|into|update|join)\s+"?reservations"?\."?(\w+)"?/i.exec(text)?.[1] ??
+    /(?:from|into|update|join)\s+"?(\w+)"?/i.exec(text)?.[1];
   return table ? `${verb} ${table}` : verb;
 }
 

@@ -116,15 +116,23 @@ export async function findReservationsByCode(
   return rows.map(reservationView);
 }
 
+/** Like findReservations: a batch is joined from arrays, one statement text whatever its size. */
 export async function findParticipantsOf(db: Db, keys: ReservationKey[]): Promise<ParticipantView[]> {
   if (keys.length === 0) return [];
-  const rows = await db.participant.findMany({
-    where: {
-      reservationId: { in: unique(keys.map((key) => key.id)) },
-      reservationDate: { in: unique(keys.map((key) => key.reservationDate)).map(dateOf) },
-    },
-    orderBy: [{ reservationId: 'asc' }, { position: 'asc' }, { id: 'asc' }],
-  });
+  if (keys.length === 1) {
+    const [key] = keys as [ReservationKey];
+    const rows = await db.participant.findMany({
+      where: { reservationId: key.id, reservationDate: dateOf(key.reservationDate) },
+      orderBy: [{ position: 'asc' }, { id: 'asc' }],
+    });
+    return rows.map(participantView);
+  }
+  const byId = new Map(keys.map((key) => [key.id, key.reservationDate]));
+  const rows = await db.$queryRaw<Participant[]>`
+    SELECT ${PARTICIPANT_COLUMNS}
+      FROM unnest(${[...byId.keys()]}::uuid[], ${[...byId.values()]}::date[]) AS k(id, reservation_date)
+      JOIN reservations.participants p ON p.reservation_id = k.id AND p.reservation_date = k.reservation_date
+     ORDER BY p.reservation_id, p.position, p.id`;
   return rows.map(participantView);
 }
 
@@ -380,6 +388,12 @@ const RESERVATION_COLUMNS = Prisma.raw(`r.id, r.reservation_date AS "reservation
   r.partner_id AS "partnerId", r.partner_reference AS "partnerReference", r._rev AS rev,
   r.deposit_status::text AS "depositStatus", r.payment_id AS "paymentId", r.deposit_settled_at AS "depositSettledAt",
   r.created_at AS "createdAt", r.updated_at AS "updatedAt"`);
+
+const PARTICIPANT_COLUMNS = Prisma.raw(`p.id, p.reservation_id AS "reservationId", p.reservation_date AS "reservationDate",
+  p.guest_id AS "guestId", p.position, p.full_name AS "fullName", p.date_of_birth AS "dateOfBirth",
+  p.age_category::text AS "ageCategory", p.email, p.phone, p.insurance_plan AS "insurancePlan",
+  p.insurance_premium_cents AS "insurancePremiumCents", p.insurance_currency AS "insuranceCurrency",
+  p.insurance_status::text AS "insuranceStatus", p.created_at AS "createdAt", p.updated_at AS "updatedAt"`);
 
 /**
  * The first `first` reservations of each guest (one statement for all guests asking the same
