@@ -81,15 +81,24 @@ function statusChangeView(row: StatusHistory): StatusChangeView & { reservationI
   };
 }
 
-/** One statement for any number of keys; the `IN` on the booking date lets the planner prune. */
+/**
+ * One statement for any number of keys. One key: the booking date lets the planner prune to its
+ * partition. A batch (a gateway's `_entities`): pairs joined from arrays, a text that does not
+ * change with the batch size, so its prepared plan is reused; `IN` lists of ids and dates were
+ * planned anew over every partition they named (13 ms for 100 ids, BENCHMARKS.md).
+ */
 export async function findReservations(db: Db, keys: ReservationKey[]): Promise<ReservationView[]> {
   if (keys.length === 0) return [];
-  const rows = await db.reservation.findMany({
-    where: {
-      id: { in: unique(keys.map((key) => key.id)) },
-      reservationDate: { in: unique(keys.map((key) => key.reservationDate)).map(dateOf) },
-    },
-  });
+  if (keys.length === 1) {
+    const [key] = keys as [ReservationKey];
+    const rows = await db.reservation.findMany({ where: { id: key.id, reservationDate: dateOf(key.reservationDate) } });
+    return rows.map(reservationView);
+  }
+  const byId = new Map(keys.map((key) => [key.id, key.reservationDate]));
+  const rows = await db.$queryRaw<Reservation[]>`
+    SELECT ${RESERVATION_COLUMNS}
+      FROM unnest(${[...byId.keys()]}::uuid[], ${[...byId.values()]}::date[]) AS k(id, reservation_date)
+      JOIN reservations.reservations r ON r.id = k.id AND r.reservation_date = k.reservation_date`;
   return rows.map(reservationView);
 }
 
@@ -107,15 +116,23 @@ export async function findReservationsByCode(
   return rows.map(reservationView);
 }
 
+/** Like findReservations: a batch is joined from arrays, one statement text whatever its size. */
 export async function findParticipantsOf(db: Db, keys: ReservationKey[]): Promise<ParticipantView[]> {
   if (keys.length === 0) return [];
-  const rows = await db.participant.findMany({
-    where: {
-      reservationId: { in: unique(keys.map((key) => key.id)) },
-      reservationDate: { in: unique(keys.map((key) => key.reservationDate)).map(dateOf) },
-    },
-    orderBy: [{ reservationId: 'asc' }, { position: 'asc' }, { id: 'asc' }],
-  });
+  if (keys.length === 1) {
+    const [key] = keys as [ReservationKey];
+    const rows = await db.participant.findMany({
+      where: { reservationId: key.id, reservationDate: dateOf(key.reservationDate) },
+      orderBy: [{ position: 'asc' }, { id: 'asc' }],
+    });
+    return rows.map(participantView);
+  }
+  const byId = new Map(keys.map((key) => [key.id, key.reservationDate]));
+  const rows = await db.$queryRaw<Participant[]>`
+    SELECT ${PARTICIPANT_COLUMNS}
+      FROM unnest(${[...byId.keys()]}::uuid[], ${[...byId.values()]}::date[]) AS k(id, reservation_date)
+      JOIN reservations.participants p ON p.reservation_id = k.id AND p.reservation_date = k.reservation_date
+     ORDER BY p.reservation_id, p.position, p.id`;
   return rows.map(participantView);
 }
 
@@ -372,6 +389,12 @@ const RESERVATION_COLUMNS = Prisma.raw(`r.id, r.reservation_date AS "reservation
   r.deposit_status::text AS "depositStatus", r.payment_id AS "paymentId", r.deposit_settled_at AS "depositSettledAt",
   r.created_at AS "createdAt", r.updated_at AS "updatedAt"`);
 
+const PARTICIPANT_COLUMNS = Prisma.raw(`p.id, p.reservation_id AS "reservationId", p.reservation_date AS "reservationDate",
+  p.guest_id AS "guestId", p.position, p.full_name AS "fullName", p.date_of_birth AS "dateOfBirth",
+  p.age_category::text AS "ageCategory", p.email, p.phone, p.insurance_plan AS "insurancePlan",
+  p.insurance_premium_cents AS "insurancePremiumCents", p.insurance_currency AS "insuranceCurrency",
+  p.insurance_status::text AS "insuranceStatus", p.created_at AS "createdAt", p.updated_at AS "updatedAt"`);
+
 /**
  * The first `first` reservations of each guest (one statement for all guests asking the same
  * page): a LATERAL per guest walks the (guest_id, trip_date) index backwards.
@@ -384,14 +407,26 @@ export async function guestReservationPages(
   cursor: Cursor | null,
 ): Promise<Map<string, Page<ReservationView>>> {
   const ids = unique(guests.map((guest) => guest.id));
-  const rows = await db.$queryRaw<(Reservation & { page_guest: string })[]>`
+  // The page size is part of the text (a validated integer): with it, PostgreSQL settles on a
+  // generic plan for the one-guest statement after a few runs instead of planning ~125 partitions
+  // for every page (8–15 ms, BENCHMARKS.md).
+  if (!Number.isInteger(first) || first < 1) throw new RangeError(`page size must be a positive integer, got ${first}`);
+  const limit = Prisma.raw(String(first + 1));
+  const rows =
+    ids.length === 1
+      ? await db.$queryRaw<(Reservation & { page_guest: string })[]>`
+    SELECT r.guest_id::text AS page_guest, ${RESERVATION_COLUMNS} FROM reservations.reservations r
+     WHERE r.guest_id = ${ids[0]}::uuid AND ${filterSql(filter, cursor)}
+     ORDER BY r.trip_date DESC, r.id DESC
+     LIMIT ${limit}`
+      : await db.$queryRaw<(Reservation & { page_guest: string })[]>`
     SELECT g.guest_id::text AS page_guest, ${RESERVATION_COLUMNS}
       FROM unnest(${ids}::uuid[]) AS g(guest_id)
       CROSS JOIN LATERAL (
         SELECT * FROM reservations.reservations r
          WHERE r.guest_id = g.guest_id AND ${filterSql(filter, cursor)}
          ORDER BY r.trip_date DESC, r.id DESC
-         LIMIT ${first + 1}
+         LIMIT ${limit}
       ) r`;
   const pages = new Map<string, Page<ReservationView>>(ids.map((id) => [id, { items: [], hasNextPage: false }]));
   for (const row of rows) {

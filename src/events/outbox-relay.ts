@@ -63,6 +63,10 @@ export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  /** A NOTIFY came while draining: the rows it announces may have been missed, drain again at once. */
+  private woken = false;
+  /** Whether a NOTIFY may end the current sleep (stop() always may). */
+  private wakeOnCommit = false;
   private failures = 0;
   private lastPurge = 0;
 
@@ -119,22 +123,29 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     while (this.running) {
       let delay = this.options.pollIntervalMs;
+      let drained = false;
+      this.woken = false;
       try {
         if (await this.ensureLeadership()) {
           await this.drainAll();
           await this.purgeIfDue();
           this.failures = 0;
+          drained = true;
         }
       } catch (error) {
         this.failures++;
         delay = Math.min(this.options.maxBackoffMs, this.options.pollIntervalMs * 2 ** Math.min(this.failures, 10));
         this.logger.warn({ err: error, retryInMs: delay }, 'outbox relay could not deliver; the events stay in the outbox');
       }
-      await this.sleep(delay);
+      // Commits wake only a relay that is leading and healthy: a follower just polls for the lock,
+      // and one backing off from a Kafka outage keeps its backoff whatever the commit rate.
+      await this.sleep(delay, drained);
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  private sleep(ms: number, wakeOnCommit: boolean): Promise<void> {
+    // A NOTIFY that arrived while draining announces rows the drain may have missed.
+    if (wakeOnCommit && this.woken) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
@@ -142,6 +153,7 @@ export class OutboxRelay {
         resolve();
       }
       this.wake = done;
+      this.wakeOnCommit = wakeOnCommit;
     });
   }
 
@@ -153,7 +165,10 @@ export class OutboxRelay {
         this.logger.warn({ err: error }, 'outbox relay session lost; leadership released');
         void this.closeSession();
       });
-      session.on('notification', () => this.wake?.());
+      session.on('notification', () => {
+        this.woken = true;
+        if (this.wakeOnCommit) this.wake?.();
+      });
       await session.connect();
       await session.query(`LISTEN ${CHANNEL}`);
       this.session = session;

@@ -1,4 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '../observability/logger.js';
@@ -38,7 +39,13 @@ export function createApolloServer(
   return new ApolloServer<GraphQLContext>({
     schema,
     // armor's plugins only read the request; they are typed for any context.
-    plugins: [...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]), ...(options.plugins ?? [])],
+    plugins: [
+      ...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]),
+      ...(options.plugins ?? []),
+      // No cache hints in this schema; Apollo's default cache-control plugin would still run a hook
+      // on every resolved field (a tenth of an `_entities` batch's CPU, BENCHMARKS.md).
+      ApolloServerPluginCacheControlDisabled(),
+    ],
     validationRules: [...armor.validationRules],
     allowBatchedHttpRequests: false,
     formatError: createFormatError(options.logger),

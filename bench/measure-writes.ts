@@ -1,0 +1,146 @@
+import type { Kafka } from 'kafkajs';
+import { withClient } from './data-set.js';
+import { appendTimes, type EventLatency, eventLatency } from './kafka-events.js';
+import { type LoadResult, runLoad, runPaced } from './load.js';
+import { statementsPerRequest } from './measure-reads.js';
+import { subgraphRequests, type Targets } from './operations.js';
+import type { ServerProcess } from './processes.js';
+import type { StatementCounts } from './servers/statement-counter.js';
+
+/**
+ * Write 4 and events 5: createReservation as fast as the service takes it (guest profiles, trip
+ * catalog and payments stubs over HTTP, the outbox, the relay publishing to a real broker), then
+ * a steady 100 bookings a second; after each, how long the outbox took to drain and the
+ * commit-to-Kafka latency of every reservation.status_changed event of the run.
+ */
+
+export interface WriteSettings {
+  runs: number;
+  seconds: number;
+  connections: number;
+  steadyRate: number;
+  profile: boolean;
+  log: (line: string) => void;
+}
+
+export interface WriteRun {
+  phase: 'saturated' | 'steady';
+  load: LoadResult;
+  /** Counted in the warm-up (same for every run). */
+  statements: StatementCounts;
+  /** Seconds after the load stopped until every event row was published. */
+  drainSeconds: number;
+  events: EventLatency;
+  profileFile?: string;
+}
+
+type CommitLog = [string, number][];
+
+async function waitForDrain(databaseUrl: string, timeoutMs = 120_000): Promise<number> {
+  const started = Date.now();
+  return withClient(databaseUrl, async (client) => {
+    for (;;) {
+      const { rows } = await client.query<{ n: string }>(
+        `SELECT count(*) AS n FROM reservations.outbox WHERE kind = 'event' AND published_at IS NULL`,
+      );
+      if (Number(rows[0]?.n) === 0) return (Date.now() - started) / 1000;
+      if (Date.now() - started > timeoutMs) return Number.POSITIVE_INFINITY;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  });
+}
+
+async function eventIdsOf(databaseUrl: string, commits: CommitLog): Promise<Set<string>> {
+  return withClient(databaseUrl, async (client) => {
+    const { rows } = await client.query<{ id: string }>(
+      `SELECT id::text FROM reservations.outbox WHERE kind = 'event' AND id = ANY($1::uuid[])`,
+      [commits.map(([id]) => id)],
+    );
+    return new Set(rows.map((row) => row.id));
+  });
+}
+
+export async function measureWrites(
+  subgraph: ServerProcess,
+  kafka: Kafka,
+  databaseUrl: string,
+  targets: Targets,
+  settings: WriteSettings,
+): Promise<WriteRun[]> {
+  const url = `http://127.0.0.1:${subgraph.port}`;
+  const next = subgraphRequests(targets).write4;
+  settings.log('warm-up and statement count: 3 s of bookings');
+  await subgraph.ask('count:on');
+  await subgraph.ask('statements');
+  await runLoad({ url, next, connections: 4, seconds: 3 });
+  const counted = await subgraph.ask<StatementCounts>('statements');
+  await subgraph.ask('count:off');
+  settings.log(`write4: ${statementsPerRequest(counted)} SQL statements per request`);
+  await waitForDrain(databaseUrl);
+  await subgraph.ask('commits');
+
+  const pending: (Omit<WriteRun, 'events'> & { commits: CommitLog })[] = [];
+  for (let run = 1; run <= settings.runs; run++) {
+    for (const phase of ['saturated', 'steady'] as const) {
+      const profiled = settings.profile && run === settings.runs;
+      if (profiled) await subgraph.ask('profile:start');
+      const load =
+        phase === 'steady'
+          ? await runPaced({ url, next, seconds: settings.seconds, rate: settings.steadyRate })
+          : await runLoad({ url, next, connections: settings.connections, seconds: settings.seconds });
+      const profileFile = profiled ? await subgraph.ask<string>('profile:stop') : undefined;
+      const drainSeconds = await waitForDrain(databaseUrl);
+      const statements = counted;
+      const commits = await subgraph.ask<CommitLog>('commits');
+      pending.push({ phase, load, statements, drainSeconds, commits, ...(profileFile && { profileFile }) });
+      settings.log(
+        `run ${run} write4 ${phase.padEnd(9)} ${load.throughput} bookings/s, p50 ${load.latencyMs.p50} ms, ` +
+          `p99 ${load.latencyMs.p99} ms, failures ${load.failures}, outbox drained ${drainSeconds.toFixed(2)} s after` +
+          (load.firstFailure ? `\n    first failure: ${load.firstFailure}` : ''),
+      );
+    }
+  }
+
+  const eventIds = await eventIdsOf(
+    databaseUrl,
+    pending.flatMap((run) => run.commits),
+  );
+  const appended = await appendTimes(kafka, eventIds);
+  return pending.map(({ commits, ...run }) => {
+    const events = eventLatency(commits, eventIds, appended);
+    settings.log(
+      `${run.phase} events: ${events.events} (missing ${events.missing}), commit-to-Kafka p50 ${events.p50} ms, p99 ${events.p99} ms`,
+    );
+    return { ...run, events };
+  });
+}
+
+/** The bookings a run made, so the data set stays the one that was seeded. */
+export async function removeBenchBookings(databaseUrl: string, since: string): Promise<number> {
+  return withClient(databaseUrl, async (client) => {
+    // The cascade would check partner_references row by row without an index on its reservation
+    // (a scan of 730k rows per booking at full size): delete the children directly instead.
+    await client.query('BEGIN');
+    await client.query('SET LOCAL session_replication_role = replica');
+    await client.query(
+      `CREATE TEMP TABLE bench_made ON COMMIT DROP AS
+         SELECT id, reservation_date FROM reservations.reservations
+          WHERE reservation_date >= $1::date AND contact_email = 'bench@example.com'`,
+      [since],
+    );
+    await client.query('ANALYZE bench_made');
+    for (const table of ['participants', 'status_history', 'idempotency_keys', 'partner_references']) {
+      await client.query(
+        `DELETE FROM reservations.${table} t USING bench_made b
+          WHERE t.reservation_id = b.id AND t.reservation_date = b.reservation_date`,
+      );
+    }
+    const { rowCount } = await client.query(
+      `DELETE FROM reservations.reservations r USING bench_made b WHERE r.id = b.id AND r.reservation_date = b.reservation_date`,
+    );
+    await client.query('COMMIT');
+    await client.query('DELETE FROM reservations.outbox');
+    await client.query('DELETE FROM reservations.processed_messages');
+    return rowCount ?? 0;
+  });
+}

@@ -1,0 +1,73 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ChildMessage, ParentMessage } from './servers/child.js';
+
+/**
+ * Each server under test runs in a process of its own (tsx), so it has a CPU to itself as far as
+ * a 2-core machine allows, and the load generator in this process does not slow it down.
+ */
+
+export interface ServerProcess {
+  name: string;
+  port: number;
+  pid: number;
+  ask<T>(question: string): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  env: Record<string, string>;
+  /** Where the CPU profiles of measurement windows go (see servers/child.ts). */
+  cpuProfileDir?: string | undefined;
+}
+
+export function startServer(name: string, script: string, options: StartOptions): Promise<ServerProcess> {
+  const execArgv = ['--import', 'tsx'];
+  const profileEnv: Record<string, string> = {};
+  if (options.cpuProfileDir) {
+    mkdirSync(options.cpuProfileDir, { recursive: true });
+    Object.assign(profileEnv, { BENCH_PROFILE_DIR: options.cpuProfileDir, BENCH_PROFILE_NAME: name });
+  }
+  // Its logs go to a file of their own (bench/results/tmp/<name>.log), not into the report.
+  const logDir = fileURLToPath(new URL('./results/tmp/', import.meta.url));
+  mkdirSync(logDir, { recursive: true });
+  const logFile = openSync(`${logDir}${name}.log`, 'w');
+  const child: ChildProcess = fork(fileURLToPath(new URL(`./servers/${script}`, import.meta.url)), [], {
+    env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...profileEnv, ...options.env },
+    execArgv,
+    stdio: ['ignore', logFile, logFile, 'ipc'],
+  });
+  let nextId = 1;
+  const waiting = new Map<number, (value: unknown) => void>();
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before it was ready; see ${logDir}${name}.log`)));
+    child.on('message', (message: ChildMessage) => {
+      if (message.type === 'reply') {
+        waiting.get(message.id)?.(message.value);
+        waiting.delete(message.id);
+        return;
+      }
+      resolve({
+        name,
+        port: message.port,
+        pid: child.pid ?? 0,
+        ask: <T>(question: string) =>
+          new Promise<T>((answered) => {
+            const id = nextId++;
+            waiting.set(id, answered as (value: unknown) => void);
+            child.send({ type: 'ask', id, question } satisfies ParentMessage);
+          }),
+        stop: async () => {
+          if (child.exitCode !== null) return;
+          child.send({ type: 'stop' } satisfies ParentMessage);
+          const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+          await exited;
+          clearTimeout(timer);
+        },
+      });
+    });
+  });
+}

@@ -1,0 +1,185 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { developmentKeys } from '../src/graphql/auth.js';
+import { databaseUrl, SIZES, type SizeName, withClient } from './data-set.js';
+import { explainSamples } from './explain.js';
+import { startBenchKafka } from './kafka-events.js';
+import { describeMachine } from './machine.js';
+import { measureReads } from './measure-reads.js';
+import { measureWrites, removeBenchBookings } from './measure-writes.js';
+import type { Targets } from './operations.js';
+import { startServer } from './processes.js';
+import { summarizeProfile } from './profile.js';
+import { type BenchResults, writeResults } from './report.js';
+import { ensureSeeded } from './seed.js';
+
+/**
+ * npm run bench [-- --size small|full] [--runs 3] [--seconds 10] [--profile] [--reseed] [--skip-reads] [--skip-writes]
+ *                [--report bench/results/<file>.json]   (render BENCHMARKS.md again from a results file)
+ *
+ * Seeds the data set when missing, starts the limit (bare SQL), the peer (PostGraphile) and the
+ * subgraph each in its own process, measures reads 1–3, then writes and events against a real
+ * Kafka broker, and writes bench/results/<date>-<size>.json and BENCHMARKS.md.
+ */
+
+const { values } = parseArgs({
+  options: {
+    /** Render BENCHMARKS.md again from a results file, measuring nothing. */
+    report: { type: 'string' },
+    size: { type: 'string', default: 'full' },
+    runs: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '10' },
+    profile: { type: 'boolean', default: false },
+    reseed: { type: 'boolean', default: false },
+    'skip-writes': { type: 'boolean', default: false },
+    'skip-reads': { type: 'boolean', default: false },
+  },
+});
+if (values.report) {
+  const written = await writeResults(JSON.parse(await readFile(values.report, 'utf8')) as BenchResults);
+  process.stdout.write(`${written.markdown} rendered from ${written.json}\n`);
+  process.exit(0);
+}
+if (!(values.size in SIZES)) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
+const size = SIZES[values.size as SizeName];
+const runs = Number(values.runs);
+const seconds = Number(values.seconds);
+const startedAt = Date.now();
+const log = (line: string) =>
+  process.stdout.write(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+const profileDir = values.profile ? fileURLToPath(new URL('./results/tmp/profiles', import.meta.url)) : undefined;
+
+const dataSet = await ensureSeeded(size, log, { reseed: values.reseed });
+const url = databaseUrl(size);
+const machine = await describeMachine(url);
+log(`${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, PostgreSQL ${machine.postgres}`);
+const ids = await withClient(url, async (client) => {
+  // ~5,000 reservations spread over all ten years, in a random (but repeatable) order.
+  const { rows } = await client.query<{ id: string }>(
+    `SELECT id::text FROM reservations.reservations TABLESAMPLE BERNOULLI ($1) REPEATABLE (42) ORDER BY md5(id::text)`,
+    [Math.min(100, (5_000 / dataSet.reservations) * 100)],
+  );
+  return rows.map((row) => row.id);
+});
+
+const issuer = 'https://auth.bench.example';
+const audience = 'svc-reservations';
+const keys = await developmentKeys(issuer, audience);
+const gatewaySecret = randomBytes(24).toString('hex');
+const targets: Targets = {
+  gatewayHeaders: {
+    authorization: `Bearer ${await keys.sign({ role: 'staff' }, 'bench-staff')}`,
+    'x-gateway-secret': gatewaySecret,
+  },
+  ids,
+  heavyGuestId: dataSet.heavyGuestId,
+};
+
+const stubs = await startServer('stubs', 'stubs.ts', { env: {} });
+const stubUrls = await stubs.ask<Record<string, string>>('urls');
+// As deployed (Dockerfile): libraries such as graphql-js take their production paths on it.
+const production = { NODE_ENV: 'production' };
+const serviceEnv: Record<string, string> = {
+  ...production,
+  DATABASE_URL: url,
+  PORT: '0',
+  LOG_LEVEL: 'warn',
+  AUTH_JWKS: JSON.stringify(keys.jwks),
+  AUTH_ISSUER: issuer,
+  AUTH_AUDIENCE: audience,
+  GATEWAY_SHARED_SECRET: gatewaySecret,
+  GUEST_PROFILES_URL: stubUrls['guest-profiles'] ?? '',
+  TRIP_CATALOG_URL: stubUrls['trip-catalog'] ?? '',
+  PAYMENTS_URL: stubUrls.payments ?? '',
+  NOTIFICATIONS_URL: stubUrls.notifications ?? '',
+};
+
+const results: BenchResults = {
+  date: new Date().toISOString(),
+  size: size.name,
+  machine,
+  dataSet,
+  settings: {
+    runs,
+    seconds,
+    read1Connections: 10,
+    latencyConnections: 10,
+    read2Rate: 20,
+    read3Rate: 50,
+    writeConnections: 16,
+    steadyWriteRate: 50,
+  },
+  reads: null,
+  explain: [],
+  writes: null,
+  profiles: {},
+};
+
+try {
+  if (!values['skip-reads']) {
+    const limit = await startServer('limit', 'bare-sql.ts', { env: { ...production, DATABASE_URL: url } });
+    const peer = await startServer('peer', 'postgraphile.ts', {
+      env: { ...production, DATABASE_URL: url, GRAPHILE_ENV: 'production' },
+    });
+    const subgraph = await startServer('subgraph', 'subgraph.ts', { env: serviceEnv, cpuProfileDir: profileDir });
+    try {
+      results.reads = await measureReads({ subgraph, limit, peer }, targets, {
+        runs,
+        seconds,
+        read1Connections: results.settings.read1Connections,
+        latencyConnections: results.settings.latencyConnections,
+        read2Rate: results.settings.read2Rate,
+        read3Rate: results.settings.read3Rate,
+        profile: values.profile,
+        log,
+      });
+    } finally {
+      await Promise.all([limit.stop(), peer.stop(), subgraph.stop()]);
+    }
+    for (const read of ['read1', 'read2', 'read3'] as const) {
+      const counts = results.reads.statements[read];
+      if (counts) results.explain.push(...(await explainSamples(url, counts)).map((plan) => ({ read, ...plan })));
+    }
+  }
+  if (!values['skip-writes']) {
+    log('starting a Kafka broker for writes and events');
+    const { broker, kafka } = await startBenchKafka();
+    const subgraph = await startServer('subgraph-writes', 'subgraph.ts', {
+      env: { ...serviceEnv, KAFKA_BROKERS: broker.brokers },
+      cpuProfileDir: profileDir,
+    });
+    try {
+      results.writes = await measureWrites(subgraph, kafka, url, targets, {
+        runs,
+        seconds,
+        connections: results.settings.writeConnections,
+        steadyRate: results.settings.steadyWriteRate,
+        profile: values.profile,
+        log,
+      });
+    } finally {
+      await subgraph.stop();
+      await broker.stop();
+      log(`removed ${await removeBenchBookings(url, dataSet.to)} bookings made by the benchmark`);
+    }
+  }
+} finally {
+  await stubs.stop();
+}
+
+for (const [name, runs] of [
+  ...(['read1', 'read2', 'read3'] as const).map((read) => [read, results.reads?.[read].subgraph ?? []] as const),
+  ['write4', results.writes ?? []] as const,
+]) {
+  for (const run of runs) {
+    if (run.profileFile)
+      results.profiles[`${name}${'phase' in run ? ` ${run.phase}` : ''}`] = await summarizeProfile(run.profileFile);
+  }
+}
+const written = await writeResults(results);
+log(`results: ${written.json}; ${written.markdown} updated`);
+for (const target of written.targets)
+  log(`${target.met ? 'MET   ' : 'MISSED'} ${target.name}: ${target.measured} (target ${target.target})`);
+process.exit(0);
