@@ -1,3 +1,4 @@
+import type { Trip } from '../clients/contracts.js';
 import { findPendingHolds } from '../db/reservation-repository.js';
 import { assertTransition, DomainError, StaleRevisionError } from '../domain/index.js';
 import type { Logger } from '../observability/logger.js';
@@ -45,7 +46,14 @@ export async function sweepDeposits(deps: AppDeps, options: DepositSweepOptions,
       limit: options.batchSize,
     });
     const fresh = unpaid.filter((reservation) => now.getTime() - reservation.createdAt.getTime() < options.holdMs);
-    const trips = fresh.length > 0 ? await deps.outbound.trips(fresh.map((reservation) => reservation.tripId)) : new Map();
+    let trips = new Map<string, Trip>();
+    try {
+      if (fresh.length > 0) trips = await deps.outbound.trips(fresh.map((reservation) => reservation.tripId));
+    } catch (error) {
+      // The catalog is down: no retry this round, but overdue holds still expire below.
+      if (!(error instanceof DomainError && error.code === 'DEPENDENCY_FAILED')) throw error;
+      report.stillFailing += fresh.length;
+    }
     for (const reservation of fresh) {
       const trip = trips.get(reservation.tripId);
       if (!trip) continue;

@@ -83,6 +83,15 @@ describe('the deposit sweep', () => {
     }
   });
 
+  it('goes on (to the expiry of overdue holds) when the trip catalog is down', async () => {
+    const id = await bookWithoutDeposit();
+    await test.stubs.control('payments', { mode: 'normal' });
+    await test.stubs.control('trip-catalog', { mode: 'down' });
+    const report = await sweepDeposits(test.service.deps, retryNow, logger);
+    expect(report.stillFailing).toBeGreaterThanOrEqual(1);
+    expect(await stateOf(id)).toEqual({ status: 'PENDING', deposit_status: 'PENDING', payment_id: null, _rev: 1 });
+  });
+
   it('expires PENDING holds past the hold, with history and event, and leaves confirmed ones alone', async () => {
     const pending = await test.graphql<{ createReservation: { id: string } }>(CREATE, { input: reservationInput() });
     const confirmed = await test.graphql<{ createReservation: { id: string; rev: number } }>(CREATE, {
