@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { ConfigError, jsonWebKeySet, presentEnv } from '../src/config.js';
+import { configProblems, presentEnv, sharedSettings } from '../src/config.js';
 
 /** The local gateway's settings (`npm run gateway`); documented with the service's in .env.example. */
 const schema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...sharedSettings,
   GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   GATEWAY_HOST: z.string().min(1).default('0.0.0.0'),
   RESERVATIONS_SUBGRAPH_URL: z.url().default('http://localhost:4001/graphql'),
@@ -12,10 +11,6 @@ const schema = z.object({
   TRIP_CATALOG_SUBGRAPH_URL: z.url().default('http://localhost:4106/'),
   SUPERGRAPH_PATH: z.string().min(1).default('supergraph.graphql'),
   PARTNER_MANIFEST_PATH: z.string().min(1).default('operations/partner/persisted-query-manifest.json'),
-  AUTH_JWKS: jsonWebKeySet.optional(),
-  AUTH_ISSUER: z.string().min(1).default('https://auth.novatrek.example'),
-  AUTH_AUDIENCE: z.string().min(1).default('svc-reservations'),
-  GATEWAY_SHARED_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export type GatewayConfig = z.infer<typeof schema>;
@@ -30,6 +25,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       }
     })
     .safeParse(presentEnv(env));
-  if (!result.success) throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  if (!result.success) throw configProblems(result.error);
   return result.data;
 }

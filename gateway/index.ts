@@ -7,7 +7,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { JSONWebKeySet } from 'jose';
 import { type Caller, UnauthenticatedError } from '../src/domain/index.js';
-import { queryLimits } from '../src/graphql/apollo.js';
+import { apolloLogger, queryLimits } from '../src/graphql/apollo.js';
 import { Authenticator } from '../src/graphql/auth.js';
 import { createHttpServer, RefusedRequest } from '../src/graphql/http-server.js';
 import type { Logger } from '../src/observability/logger.js';
@@ -153,12 +153,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     includeStacktraceInErrorResponses: false,
     formatError: formatError(logger),
     stopOnTerminationSignals: false,
-    logger: {
-      debug: (message) => logger.debug(message),
-      info: (message) => logger.info(message),
-      warn: (message) => logger.warn(message),
-      error: (message) => logger.error(message),
-    },
+    logger: apolloLogger(logger),
   });
   await apollo.start();
 

@@ -30,11 +30,25 @@ export function presentEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   );
 }
 
-const schema = z.object({
+/** Settings the service and the local gateway share (same names, same rules). */
+export const sharedSettings = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  AUTH_JWKS: jsonWebKeySet.optional(),
+  AUTH_ISSUER: z.string().min(1).default('https://auth.novatrek.example'),
+  AUTH_AUDIENCE: z.string().min(1).default('svc-reservations'),
+  GATEWAY_SHARED_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+};
+
+/** One line per problem, `VARIABLE: what is wrong`. */
+export function configProblems(error: z.ZodError): ConfigError {
+  return new ConfigError(error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+}
+
+const schema = z.object({
+  ...sharedSettings,
   PORT: z.coerce.number().int().min(0).max(65535).default(4001),
   HOST: z.string().min(1).default('0.0.0.0'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   DATABASE_URL: postgresUrl.optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
@@ -56,11 +70,6 @@ const schema = z.object({
     .int()
     .min(60_000)
     .default(6 * 60 * 60 * 1000),
-
-  AUTH_JWKS: jsonWebKeySet.optional(),
-  AUTH_ISSUER: z.string().min(1).default('https://auth.novatrek.example'),
-  AUTH_AUDIENCE: z.string().min(1).default('svc-reservations'),
-  GATEWAY_SHARED_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 
   KAFKA_BROKERS: z
     .string()
@@ -120,7 +129,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = productionRules.safeParse(presentEnv(env));
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+    throw configProblems(result.error);
   }
   return result.data;
 }

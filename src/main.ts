@@ -31,14 +31,12 @@ async function main(): Promise<void> {
   // The embedded default also stands in for the services we call, unless they are configured.
   let stubs: { stop(): Promise<void> } | null = null;
   if (config.NODE_ENV !== 'production' && !config.GUEST_PROFILES_URL && !config.TRIP_CATALOG_URL && !config.PAYMENTS_URL) {
-    const { startStubs } = await import('../stubs/index.js');
+    const { bookingServiceUrls, startStubs } = await import('../stubs/index.js');
     const running = await startStubs({ 'guest-profiles': 0, 'trip-catalog': 0, payments: 0, notifications: 0 });
     stubs = running;
     config = {
       ...config,
-      GUEST_PROFILES_URL: running.urls['guest-profiles'],
-      TRIP_CATALOG_URL: running.urls['trip-catalog'],
-      PAYMENTS_URL: running.urls.payments,
+      ...bookingServiceUrls(running),
       NOTIFICATIONS_URL: config.NOTIFICATIONS_URL ?? running.urls.notifications,
     };
     logger.info(running.urls, 'stub services started for guest profiles, trip catalog, payments and notifications');

@@ -183,6 +183,19 @@ export interface RunningStubs {
   stop(): Promise<void>;
 }
 
+/** The service's settings that point booking checks and deposits at these stubs. */
+export function bookingServiceUrls(stubs: Pick<RunningStubs, 'urls'>): {
+  GUEST_PROFILES_URL: string;
+  TRIP_CATALOG_URL: string;
+  PAYMENTS_URL: string;
+} {
+  return {
+    GUEST_PROFILES_URL: stubs.urls['guest-profiles'],
+    TRIP_CATALOG_URL: stubs.urls['trip-catalog'],
+    PAYMENTS_URL: stubs.urls.payments,
+  };
+}
+
 /** Starts all four; `ports` of 0 pick free ports (tests). */
 export async function startStubs(ports: Partial<Record<StubName, number>> = {}, host = '127.0.0.1'): Promise<RunningStubs> {
   const states = new Map<StubName, StubState>();

@@ -19,6 +19,16 @@ export const QUERY_LIMITS = {
   maxCost: 5_000,
 } as const;
 
+/** Apollo Server's log lines, into our logger (the subgraph's and the gateway's). */
+export function apolloLogger(logger: Logger) {
+  return {
+    debug: (message: string) => logger.debug(message),
+    info: (message: string) => logger.info(message),
+    warn: (message: string) => logger.warn(message),
+    error: (message: string) => logger.error(message),
+  };
+}
+
 /** The limits as Apollo Server plugins and validation rules (the subgraph's and the gateway's). */
 export function queryLimits() {
   return new ApolloArmor({
@@ -55,11 +65,6 @@ export function createApolloServer(
     // SIGTERM handler would stop it first and fail the requests still in flight.
     stopOnTerminationSignals: false,
     // CSRF prevention stays on (Apollo's default): browsers cannot send simple cross-site requests.
-    logger: {
-      debug: (message) => options.logger.debug(message),
-      info: (message) => options.logger.info(message),
-      warn: (message) => options.logger.warn(message),
-      error: (message) => options.logger.error(message),
-    },
+    logger: apolloLogger(options.logger),
   });
 }

@@ -36,37 +36,35 @@ export function admits(scopes: ScopeSets, role: Role): boolean {
   return scopes.some((set) => set.every((scope) => held.has(scope)));
 }
 
-/** Every `Type.field` of the schema with its scope sets. */
-export function scopedFields(schema: GraphQLSchema): Map<string, ScopeSets> {
-  const found = new Map<string, ScopeSets>();
+/** The object fields of the schema that carry `@requiresScopes`, with their scope sets. */
+function* fieldsWithScopes(schema: GraphQLSchema) {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
       const scopes = scopesOf(field.astNode?.directives);
-      if (scopes) found.set(`${type.name}.${field.name}`, scopes);
+      if (scopes) yield { type, field, scopes };
     }
   }
-  return found;
+}
+
+/** Every `Type.field` of the schema with its scope sets. */
+export function scopedFields(schema: GraphQLSchema): Map<string, ScopeSets> {
+  return new Map([...fieldsWithScopes(schema)].map(({ type, field, scopes }) => [`${type.name}.${field.name}`, scopes]));
 }
 
 /** Wraps the resolver of every scoped field with the check (in place; returns the schema). */
 export function enforceScopes(schema: GraphQLSchema): GraphQLSchema {
-  for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__')) continue;
-    for (const field of Object.values(type.getFields())) {
-      const scopes = scopesOf(field.astNode?.directives);
-      if (!scopes) continue;
-      const resolve = field.resolve ?? defaultFieldResolver;
-      const allowed = scopes.map((set) => set.join(' and ')).join(', or ');
-      field.resolve = (source, args, context: GraphQLContext, info) => {
-        const caller = context.caller;
-        if (!caller) throw new UnauthenticatedError();
-        if (!admits(scopes, caller.role)) {
-          throw new ForbiddenError(`${type.name}.${field.name} is not open to a ${caller.role} (it needs ${allowed}).`);
-        }
-        return resolve(source, args, context, info);
-      };
-    }
+  for (const { type, field, scopes } of fieldsWithScopes(schema)) {
+    const resolve = field.resolve ?? defaultFieldResolver;
+    const allowed = scopes.map((set) => set.join(' and ')).join(', or ');
+    field.resolve = (source, args, context: GraphQLContext, info) => {
+      const caller = context.caller;
+      if (!caller) throw new UnauthenticatedError();
+      if (!admits(scopes, caller.role)) {
+        throw new ForbiddenError(`${type.name}.${field.name} is not open to a ${caller.role} (it needs ${allowed}).`);
+      }
+      return resolve(source, args, context, info);
+    };
   }
   return schema;
 }

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TOPICS } from '../../src/events/contracts.js';
-import { type RunningStubs, startStubs } from '../../stubs/index.js';
+import { bookingServiceUrls, type RunningStubs, startStubs } from '../../stubs/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CREATE, reservationInput } from '../support/factories.js';
 import { readTopics } from '../support/kafka-read.js';
@@ -41,9 +41,7 @@ async function startService(): Promise<{ url: string; process: ChildProcess }> {
     DATABASE_URL: db.url,
     KAFKA_BROKERS: brokers,
     PAYMENT_CONSUMER_ENABLED: 'false',
-    GUEST_PROFILES_URL: stubs.urls['guest-profiles'],
-    TRIP_CATALOG_URL: stubs.urls['trip-catalog'],
-    PAYMENTS_URL: stubs.urls.payments,
+    ...bookingServiceUrls(stubs),
     NOTIFICATIONS_URL: stubs.urls.notifications,
     HTTP_KEEP_ALIVE_TIMEOUT_MS: '1000',
     SHUTDOWN_DRAIN_MS: '1500',

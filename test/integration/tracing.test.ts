@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type RunningStubs, startStubs } from '../../stubs/index.js';
+import { bookingServiceUrls, type RunningStubs, startStubs } from '../../stubs/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CREATE, reservationInput } from '../support/factories.js';
 import { spawnService } from '../support/spawn-service.js';
@@ -81,9 +81,7 @@ async function startTracedService(): Promise<string> {
     DATABASE_URL: db.url,
     KAFKA_BROKERS: brokers,
     PAYMENT_CONSUMER_ENABLED: 'false',
-    GUEST_PROFILES_URL: stubs.urls['guest-profiles'],
-    TRIP_CATALOG_URL: stubs.urls['trip-catalog'],
-    PAYMENTS_URL: stubs.urls.payments,
+    ...bookingServiceUrls(stubs),
     OTEL_TRACES_EXPORTER: 'otlp',
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,

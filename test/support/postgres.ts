@@ -66,17 +66,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   }
   const databaseDir = path.join(repoRoot, '.cache', 'test-postgres');
   const port = await freePort();
-  const EmbeddedPostgres = await importEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password: 'test',
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'],
-    onLog: () => {},
-  });
+  const server = await embeddedCluster({ databaseDir, port, password: 'test', flags: ['-c', 'max_connections=200'] });
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
   return {
@@ -84,6 +74,29 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     source: `embedded PostgreSQL on 127.0.0.1:${port}`,
     stop: () => server.stop(),
   };
+}
+
+/** A cluster from the embedded PostgreSQL 15 binaries, on loopback, without fsync (tests only). */
+async function embeddedCluster(options: {
+  databaseDir: string;
+  port: number;
+  password: string;
+  flags?: string[];
+  /** Also drop its error output (a scratch cluster the test stops and starts on purpose). */
+  quiet?: boolean;
+}) {
+  const EmbeddedPostgres = await importEmbeddedPostgres();
+  return new EmbeddedPostgres({
+    databaseDir: options.databaseDir,
+    port: options.port,
+    user: 'postgres',
+    password: options.password,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', ...(options.flags ?? [])],
+    onLog: () => {},
+    ...(options.quiet && { onError: () => {} }),
+  });
 }
 
 export async function withAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -110,18 +123,7 @@ export async function startScratchPostgres(): Promise<ScratchPostgres> {
   const databaseDir = mkdtempSync(path.join(tmpdir(), 'scratch-pg-'));
   rmSync(databaseDir, { recursive: true, force: true });
   const port = await freePort();
-  const EmbeddedPostgres = await importEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password: 'scratch',
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
-    onLog: () => {},
-    onError: () => {},
-  });
+  const server = await embeddedCluster({ databaseDir, port, password: 'scratch', quiet: true });
   await server.initialise();
   await server.start();
   await withAdmin(`postgresql://postgres:scratch@127.0.0.1:${port}/postgres`, (admin) => admin.query('CREATE DATABASE scratch'));

@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config.js';
 import type { NotificationSender } from '../../src/events/outbox-relay.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { type Service, startService } from '../../src/service.js';
-import { type RunningStubs, startStubs } from '../../stubs/index.js';
+import { bookingServiceUrls, type RunningStubs, startStubs } from '../../stubs/index.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { authEnv, createTestTokens, type TestTokens } from './tokens.js';
 
@@ -45,9 +45,7 @@ export function useService(env: Record<string, string> = {}, options: { notifier
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
       SHUTDOWN_DRAIN_MS: '0',
-      GUEST_PROFILES_URL: stubs.urls['guest-profiles'],
-      TRIP_CATALOG_URL: stubs.urls['trip-catalog'],
-      PAYMENTS_URL: stubs.urls.payments,
+      ...bookingServiceUrls(stubs),
       DEPENDENCY_TIMEOUT_MS: '500',
       DEPENDENCY_RETRIES: '1',
       ...authEnv(tokens),
