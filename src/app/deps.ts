@@ -1,3 +1,4 @@
+import { createOutboundLoaders, type OutboundLoaders } from '../clients/loaders.js';
 import type { OutboundClients } from '../clients/services.js';
 import type { PrismaClient } from '../db/__generated__/prisma/client.js';
 
@@ -17,4 +18,19 @@ export interface AppDeps {
   transactionOptions: { maxWait: number; timeout: number };
   /** Guest profiles, trip catalog, payments; null only where they are not configured (some tests). */
   outbound: OutboundClients | null;
+  /**
+   * Batched, cached lookups in other services for one GraphQL request (see forOneRequest); absent
+   * outside a request (the deposit sweep), where a use case makes its own.
+   */
+  lookups?: OutboundLoaders;
+}
+
+/** The deps of one GraphQL request: its own outbound lookups, shared by everything it resolves. */
+export function forOneRequest(deps: AppDeps): AppDeps {
+  return deps.outbound ? { ...deps, lookups: createOutboundLoaders(deps.outbound) } : deps;
+}
+
+/** The request's lookups, or fresh ones for work done outside a request; null without other services. */
+export function lookupsOf(deps: AppDeps): OutboundLoaders | null {
+  return deps.lookups ?? (deps.outbound && createOutboundLoaders(deps.outbound));
 }

@@ -3,8 +3,11 @@ import type { AvailabilityCheck, GuestStatus, Trip } from './contracts.js';
 import type { OutboundClients } from './services.js';
 
 /**
- * Per-request batching and caching of outbound lookups: a reservation with 12 participants asks
- * guest profiles once; 100 reservations' trips are one catalog call.
+ * Per-request batching and caching of outbound lookups (one set per GraphQL request, see
+ * forOneRequest in src/app/deps.ts): a reservation with 12 participants asks guest profiles once;
+ * 100 trips asked in one tick are one catalog call; a trip or guest asked twice in a request is
+ * asked of its service once. Availability is batched but never cached: a booking earlier in the
+ * same request may have taken the seats.
  */
 export interface OutboundLoaders {
   guestStatus: DataLoader<string, GuestStatus>;
@@ -33,7 +36,7 @@ export function createOutboundLoaders(clients: OutboundClients): OutboundLoaders
             },
         );
       },
-      { cacheKeyFn: (check) => `${check.tripId}|${check.tripDate}|${check.seats}` },
+      { cache: false },
     ),
   };
 }
