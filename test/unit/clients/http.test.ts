@@ -1,4 +1,5 @@
 import { isTaskCancelledError } from 'cockatiel';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type CallOutcome, ServiceCaller } from '../../../src/clients/http.js';
 import { type BreakerState, type ResilienceSettings, servicePolicies } from '../../../src/clients/resilience.js';
@@ -187,5 +188,58 @@ describe('the circuit breaker counts calls, not attempts', () => {
     expect(states).toEqual(['open', 'half-open', 'open']);
     await expect(client.call('/v1/trips', read)).rejects.toBeInstanceOf(DependencyFailedError);
     expect(attempts).toHaveLength(6);
+  });
+
+  it('holds other calls while the probe is out, and fails them without an attempt when it fails', async () => {
+    vi.useFakeTimers();
+    const { client, attempts, script } = caller([json(503, {})], {
+      retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+      breaker: { failureThreshold: 1, coolDownMs: 10_000 },
+    });
+    await expect(client.call('/v1/trips', read)).rejects.toBeInstanceOf(DependencyFailedError);
+    vi.advanceTimersByTime(10_000);
+    script.answers = [slow503(300)];
+    const probe = client.call('/v1/trips', read).catch((error: unknown) => error);
+    const waiting = client.call('/v1/trips', read).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(299);
+    expect(attempts).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await probe).toBeInstanceOf(DependencyFailedError);
+    expect(await waiting).toMatchObject({ code: 'DEPENDENCY_FAILED' });
+    expect(attempts).toHaveLength(2);
+  });
+
+  it('opens exactly when the threshold of consecutive failed calls is reached, whatever the retries (property)', async () => {
+    const plan = fc.record({
+      threshold: fc.integer({ min: 1, max: 4 }),
+      retries: fc.integer({ min: 0, max: 2 }),
+      calls: fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(plan, async ({ threshold, retries, calls }) => {
+        const { client, attempts, outcomes, script } = caller([json(200, {})], {
+          retry: { retries, baseDelayMs: 0, maxDelayMs: 0 },
+          breaker: { failureThreshold: threshold, coolDownMs: 60_000 },
+        });
+        // The model: a run of `threshold` failed calls opens the breaker for good (no cool-down here).
+        let failedInARow = 0;
+        let expectedAttempts = 0;
+        const expectedOutcomes: CallOutcome[] = [];
+        for (const succeeds of calls) {
+          script.answers = [succeeds ? json(200, {}) : json(503, {})];
+          await client.call('/v1/trips', read).catch(() => undefined);
+          if (failedInARow >= threshold) {
+            expectedOutcomes.push('breaker_open');
+            continue;
+          }
+          expectedAttempts += succeeds ? 1 : retries + 1;
+          expectedOutcomes.push(succeeds ? 'ok' : 'failed');
+          failedInARow = succeeds ? 0 : failedInARow + 1;
+        }
+        expect(outcomes).toEqual(expectedOutcomes);
+        expect(attempts).toHaveLength(expectedAttempts);
+      }),
+      { seed: 20261125, numRuns: 60 },
+    );
   });
 });
