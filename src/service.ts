@@ -6,7 +6,7 @@ import { GraphQLError } from 'graphql';
 import type { JSONWebKeySet } from 'jose';
 import type pg from 'pg';
 import { type DepositSweepReport, scheduleDepositSweep } from './app/deposit-sweep.js';
-import type { AppDeps } from './app/deps.js';
+import { type AppDeps, forOneRequest } from './app/deps.js';
 import { OutboundClients } from './clients/services.js';
 import type { Config } from './config.js';
 import { schedulePartitionMaintenance } from './db/maintenance.js';
@@ -204,7 +204,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         requestId,
         caller,
         loaders: createLoaders(prisma),
-        deps,
+        deps: forOneRequest(deps),
         logger: logger.child({ requestId }),
       };
     },
