@@ -37,7 +37,7 @@ function decodeHeaders(json: unknown): DeadLetterRecord['headers'] {
 export async function storeDeadLetter(db: Db, record: DeadLetterRecord): Promise<bigint> {
   const row = await db.deadLetter.create({
     data: {
-      sourceTopic: record.sourceTopic,
+      sourceTopic: record.sourceTopic.slice(0, 255),
       sourcePartition: record.sourcePartition,
       sourceOffset: BigInt(record.sourceOffset),
       messageKey: record.key ? new Uint8Array(record.key) : null,
