@@ -74,7 +74,7 @@ export class PaymentProcessedConsumer {
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
       // The supervisor restarts, for every kind of crash alike.
-      retry: { retries: 5, initialRetryTime: 300, restartOnFailure: async () => false },
+      retry: { retries: 3, initialRetryTime: 300, restartOnFailure: async () => false },
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, () => this.running(true));

@@ -18,3 +18,7 @@ CREATE TABLE "reservations"."dead_letters" (
   "replay_outcome"   varchar(1000),
   CONSTRAINT "dead_letters_pkey" PRIMARY KEY ("id")
 );
+
+-- Dead-lettered messages no longer leave an inbox row (their replay must not count as a
+-- duplicate); the rows the consumer left before are removed, so those letters can be replayed.
+DELETE FROM "reservations"."processed_messages" WHERE "outcome" = 'dead-letter';

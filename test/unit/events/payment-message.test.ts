@@ -59,20 +59,33 @@ describe('reading a payment.processed message', () => {
     ['a wrong shape', [valid], /does not match payment.processed/],
     ['a wrong type', { ...valid, amountCents: '15000' }, /amountCents/],
     ['a NUL in the payment id', { ...valid, paymentId: 'pay\u0000' }, /paymentId: must not contain control characters/],
-    ['a reservation id that is not ours (not UUIDv7)', { ...valid, reservationId: '6f1c1a52-1111-4111-8111-111111111111' }, /unknown reservation/],
+    [
+      'a reservation id that is not ours (not UUIDv7)',
+      { ...valid, reservationId: '6f1c1a52-1111-4111-8111-111111111111' },
+      /unknown reservation/,
+    ],
   ])('dead-letters %s', (_case, value, reason) => {
     const result = read(headers, value);
     expect(result.ok ? '' : result.reason).toMatch(reason);
   });
 
   it('answers every message, whatever its bytes, without throwing', () => {
-    const header = fc.option(fc.oneof(fc.string(), fc.uint8Array({ maxLength: 20 }).map((bytes) => Buffer.from(bytes))), {
-      nil: undefined,
-    });
+    const header = fc.option(
+      fc.oneof(
+        fc.string(),
+        fc.uint8Array({ maxLength: 20 }).map((bytes) => Buffer.from(bytes)),
+      ),
+      {
+        nil: undefined,
+      },
+    );
     fc.assert(
       fc.property(
         fc.record({ ce_id: header, ce_type: header, ce_source: header, ce_specversion: header, 'content-type': header }),
-        fc.oneof(fc.uint8Array({ maxLength: 200 }), fc.json().map((json) => new TextEncoder().encode(json))),
+        fc.oneof(
+          fc.uint8Array({ maxLength: 200 }),
+          fc.json().map((json) => new TextEncoder().encode(json)),
+        ),
         (h, value) => {
           const result = read(h, Buffer.from(value));
           expect(typeof result.ok).toBe('boolean');
