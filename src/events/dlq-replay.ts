@@ -55,7 +55,11 @@ function withoutDeadLetterHeaders(headers: IHeaders | undefined): IHeaders {
 
 function headersOf(pairs: StoredDeadLetter['headers']): IHeaders {
   const headers: Record<string, Buffer[]> = {};
-  for (const [name, value] of pairs) (headers[name] ??= []).push(value);
+  for (const [name, value] of pairs) {
+    const values = headers[name] ?? [];
+    values.push(value);
+    headers[name] = values;
+  }
   return Object.fromEntries(Object.entries(headers).map(([name, values]) => [name, values.length === 1 ? values[0] : values]));
 }
 
