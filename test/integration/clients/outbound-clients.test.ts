@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOutboundLoaders } from '../../../src/clients/loaders.js';
 import { OutboundClients } from '../../../src/clients/services.js';
 import { DependencyFailedError } from '../../../src/domain/index.js';
@@ -82,7 +82,11 @@ describe('a slow, failing or dead service', () => {
     expect(stubs.calls('guest-profiles')).toHaveLength(reached);
 
     await stubs.control('guest-profiles', { mode: 'normal' });
-    await new Promise((resolve) => setTimeout(resolve, 550));
+    // Half-open once the cool-down has passed (the breaker reads its clock when asked).
+    await vi.waitFor(() => expect(clients.breakers.get('guest-profiles')?.current()).toBe('half-open'), {
+      timeout: 10_000,
+      interval: 20,
+    });
     await expect(clients.guestStatuses([randomUUID()])).resolves.toBeInstanceOf(Map);
     expect(clients.breakers.get('guest-profiles')?.current()).toBe('closed');
   });
