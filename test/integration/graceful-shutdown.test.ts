@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { TOPICS } from '../../src/events/contracts.js';
 import { bookingServiceUrls, type RunningStubs, startStubs } from '../../stubs/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -20,6 +20,8 @@ let token: string;
 const GATEWAY_SECRET = 'graceful-shutdown-test-secret-0123456789';
 let child: ChildProcess | null = null;
 let stubs: RunningStubs;
+/** Bookings committed under load before SIGTERM goes out. */
+const BOOKINGS_BEFORE_SIGNAL = 16;
 
 beforeAll(async () => {
   stubs = await startStubs({ 'guest-profiles': 0, 'trip-catalog': 0, payments: 0, notifications: 0 });
@@ -88,7 +90,14 @@ describe('graceful shutdown on SIGTERM', () => {
       }
     };
     const load = Promise.all(Array.from({ length: 8 }, worker));
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // A condition, not a delay: on a loaded machine 1.5 s once passed with no booking done yet.
+    await vi.waitFor(
+      () => {
+        expect(failures).toEqual([]);
+        expect(created.length).toBeGreaterThanOrEqual(BOOKINGS_BEFORE_SIGNAL);
+      },
+      { timeout: 60_000, interval: 20 },
+    );
     const createdBeforeSignal = created.length;
     signalledAt = Date.now();
     service.kill('SIGTERM');

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CREATE, reservationInput } from '../support/factories.js';
 import { useService } from '../support/service.js';
 
@@ -23,11 +23,17 @@ describe('metrics and health', () => {
     expect(gauge(before, 'reservations_outbox_lag_seconds', 'kind="event"')).toBe(0);
 
     await test.graphql(CREATE, { input: reservationInput() });
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const response = await fetch(`${base()}/metrics`);
-    expect(response.headers.get('content-type')).toContain('text/plain');
-    const after = await response.text();
-    expect(gauge(after, 'reservations_outbox_lag_seconds', 'kind="event"')).toBeGreaterThanOrEqual(1);
+    // The gauge reads the oldest event's age at each scrape: scrape until a second has passed.
+    const after = await vi.waitFor(
+      async () => {
+        const response = await fetch(`${base()}/metrics`);
+        expect(response.headers.get('content-type')).toContain('text/plain');
+        const text = await response.text();
+        expect(gauge(text, 'reservations_outbox_lag_seconds', 'kind="event"')).toBeGreaterThanOrEqual(1);
+        return text;
+      },
+      { timeout: 20_000, interval: 100 },
+    );
     expect(after).toContain('process_cpu_user_seconds_total');
   });
 

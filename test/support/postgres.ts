@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { importEmbeddedPostgres } from '../../src/db/embedded-postgres-import.js';
+import { embeddedCluster } from '../../src/db/embedded-postgres-cluster.js';
 
 /**
  * Where the tests get PostgreSQL 15: the server named by DATABASE_URL when set (docker compose,
@@ -42,7 +41,7 @@ export function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -66,8 +65,8 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   }
   const databaseDir = path.join(repoRoot, '.cache', 'test-postgres');
   const port = await freePort();
-  const server = await embeddedCluster({ databaseDir, port, password: 'test', flags: ['-c', 'max_connections=200'] });
-  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
+  const server = await testCluster({ databaseDir, port, password: 'test', flags: ['-c', 'max_connections=200'] });
+  if (!server.isInitialised()) await server.initialise();
   await server.start();
   return {
     adminUrl: `postgresql://postgres:test@127.0.0.1:${port}/postgres`,
@@ -76,26 +75,17 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   };
 }
 
-/** A cluster from the embedded PostgreSQL 15 binaries, on loopback, without fsync (tests only). */
-async function embeddedCluster(options: {
-  databaseDir: string;
-  port: number;
-  password: string;
-  flags?: string[];
-  /** Also drop its error output (a scratch cluster the test stops and starts on purpose). */
-  quiet?: boolean;
-}) {
-  const EmbeddedPostgres = await importEmbeddedPostgres();
-  return new EmbeddedPostgres({
-    databaseDir: options.databaseDir,
+/**
+ * A cluster from the embedded PostgreSQL 15 binaries, on loopback, without fsync (tests only). As
+ * root it runs as `postgres`, from wherever that user can reach (src/db/embedded-postgres-access.ts).
+ */
+function testCluster(options: { databaseDir: string; port: number; password: string; flags?: string[] }) {
+  return embeddedCluster({
+    dataDir: options.databaseDir,
     port: options.port,
     user: 'postgres',
     password: options.password,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', ...(options.flags ?? [])],
-    onLog: () => {},
-    ...(options.quiet && { onError: () => {} }),
+    flags: ['-c', 'fsync=off', ...(options.flags ?? [])],
   });
 }
 
@@ -123,7 +113,7 @@ export async function startScratchPostgres(): Promise<ScratchPostgres> {
   const databaseDir = mkdtempSync(path.join(tmpdir(), 'scratch-pg-'));
   rmSync(databaseDir, { recursive: true, force: true });
   const port = await freePort();
-  const server = await embeddedCluster({ databaseDir, port, password: 'scratch', quiet: true });
+  const server = await testCluster({ databaseDir, port, password: 'scratch' });
   await server.initialise();
   await server.start();
   await withAdmin(`postgresql://postgres:scratch@127.0.0.1:${port}/postgres`, (admin) => admin.query('CREATE DATABASE scratch'));
@@ -133,6 +123,7 @@ export async function startScratchPostgres(): Promise<ScratchPostgres> {
     start: () => server.start(),
     destroy: async () => {
       await server.stop().catch(() => {});
+      rmSync(server.dataDir.path, { recursive: true, force: true });
       rmSync(databaseDir, { recursive: true, force: true });
     },
   };

@@ -28,10 +28,16 @@ describe('the partner persisted-operation manifest', () => {
     expect(readFileSync(partnerManifestPath, 'utf8'), 'run npm run operations').toBe(`${JSON.stringify(manifest, null, 2)}\n`);
     expect(readManifest()).toEqual(manifest);
     expect(manifest.operations.map((operation) => operation.name).sort()).toEqual([
+      'PartnerAddInsurance',
+      'PartnerAddParticipant',
       'PartnerCancelReservation',
       'PartnerConfirmReservation',
       'PartnerCreateReservation',
+      'PartnerModifyReservation',
+      'PartnerRemoveInsurance',
+      'PartnerRemoveParticipant',
       'PartnerReservationByReference',
+      'PartnerUpdateParticipant',
     ]);
     expect(validateAgainstSupergraph(manifest.operations)).toEqual([]);
   });
