@@ -69,8 +69,10 @@ module.exports = {
     },
   ],
   options: {
-    doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)__generated__/|^dist/' },
+    // Generated code is a dependency like any other (src/app must not reach the Prisma client), but
+    // its own imports are not ours to check.
+    doNotFollow: { path: ['node_modules', '(^|/)__generated__/'] },
+    exclude: { path: '^dist/' },
     // TypeScript 7 has no JavaScript API yet; swc parses our .ts for dependency-cruiser.
     parser: 'swc',
     tsPreCompilationDeps: true,
