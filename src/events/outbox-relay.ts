@@ -12,6 +12,7 @@ import {
   takeLease,
 } from '../db/relay-lease.js';
 import type { Logger } from '../observability/logger.js';
+import { exponentialDelay } from './backoff.js';
 import type { EventPublisher } from './kafka.js';
 
 /**
@@ -92,6 +93,10 @@ export class OutboxRelay {
   /** Whether a NOTIFY may end the current sleep (stop() always may). */
   private wakeOnCommit = false;
   private failures = 0;
+  /** While Kafka or the database fails: twice the poll interval, doubling, up to maxBackoffMs. */
+  private readonly retryDelay: (retry: number) => number;
+  /** Per notification, from its attempts: notificationBackoffMs, doubling, up to an hour. */
+  private readonly notificationDelay: (retry: number) => number;
   /** Random per session: names the lease holder and the relay's connections. */
   private holder = '';
   private lastPurge = 0;
@@ -103,7 +108,10 @@ export class OutboxRelay {
     private readonly notifier: NotificationSender | null,
     private readonly logger: Logger,
     private readonly options: RelayOptions = defaultRelayOptions,
-  ) {}
+  ) {
+    this.retryDelay = exponentialDelay({ initialMs: options.pollIntervalMs * 2, maxMs: options.maxBackoffMs });
+    this.notificationDelay = exponentialDelay({ initialMs: options.notificationBackoffMs, maxMs: 3_600_000 });
+  }
 
   isLeader(): boolean {
     return this.lease !== null && this.unfenced === null;
@@ -171,7 +179,7 @@ export class OutboxRelay {
           await this.closeSession();
         } else {
           this.failures++;
-          delay = Math.min(this.options.maxBackoffMs, this.options.pollIntervalMs * 2 ** Math.min(this.failures, 10));
+          delay = this.retryDelay(this.failures);
           this.logger.warn({ err: error, retryInMs: delay }, 'outbox relay could not deliver; the events stay in the outbox');
         }
       }
@@ -323,7 +331,7 @@ export class OutboxRelay {
           delivered.push(row.seq);
         } else {
           // Backoff per message: 5 s, 10 s, 20 s … up to an hour (by default).
-          const delaySeconds = Math.min(3_600, (this.options.notificationBackoffMs / 1000) * 2 ** Math.min(row.attempts, 10));
+          const delaySeconds = this.notificationDelay(row.attempts + 1) / 1000;
           await client.query(
             `UPDATE reservations.outbox SET attempts = attempts + 1, last_error = $2,
                     next_attempt_at = now() + make_interval(secs => $3) WHERE seq = $1`,
