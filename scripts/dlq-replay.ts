@@ -1,24 +1,57 @@
 /**
- * `npm run dlq:replay -- [--dry-run] [--limit N]`: publishes the dead letters of
- * payment.processed back to their topic (KAFKA_BROKERS), once each. See README, Runbook.
+ * `npm run dlq:replay -- [--dry-run] [--limit N]`: handles the dead letters of payment.processed
+ * again (the dead_letters table of DATABASE_URL, then the dead-letter topic of KAFKA_BROKERS),
+ * each once, up to the end taken at start, and says what each became. See README, Runbook.
  */
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
-import { replayDeadLetters } from '../src/events/dlq-replay.js';
+import { loadConfig } from '../src/config.js';
+import { createPool, createPrisma } from '../src/db/pool.js';
+import { DeadLetterReplay } from '../src/events/dlq-replay.js';
+import { createKafka } from '../src/events/kafka.js';
+import { createLogger } from '../src/observability/logger.js';
 
 const { values } = parseArgs({ options: { 'dry-run': { type: 'boolean', default: false }, limit: { type: 'string' } } });
-const brokers = process.env.KAFKA_BROKERS;
-if (!brokers) {
-  console.error('KAFKA_BROKERS is not set: name the cluster whose dead letters to replay.');
+const config = loadConfig();
+if (!config.KAFKA_BROKERS || !config.DATABASE_URL) {
+  console.error(
+    'Set KAFKA_BROKERS and DATABASE_URL to the cluster and database of the service whose dead letters to replay ' +
+      `(the embedded default: postgresql://postgres:embedded@127.0.0.1:${config.EMBEDDED_POSTGRES_PORT}/reservations).`,
+  );
   process.exit(2);
 }
-const kafka = new Kafka({ clientId: 'svc-reservations-dlq-replay', brokers: brokers.split(','), logLevel: logLevel.WARN });
-const replayed = await replayDeadLetters(kafka, {
-  dryRun: values['dry-run'],
-  ...(values.limit && { limit: Number(values.limit) }),
-});
-for (const message of replayed)
+const limit = values.limit === undefined ? undefined : Number(values.limit);
+if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
+  console.error('--limit must be a positive whole number');
+  process.exit(2);
+}
+const logger = createLogger('warn');
+const pool = createPool(config.DATABASE_URL, 2, logger);
+const prisma = createPrisma(pool, logger);
+const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'svc-reservations-dlq-replay' }, logger);
+const deps = {
+  prisma,
+  clock: () => new Date(),
+  random: (bytes: number) => randomBytes(bytes),
+  transactionOptions: { maxWait: 10_000, timeout: 15_000 },
+  outbound: null,
+};
+try {
+  const dryRun = values['dry-run'];
+  const letters = await new DeadLetterReplay(kafka, deps, logger, { dryRun, ...(limit && { limit }) }).run();
+  for (const letter of letters) {
+    const what = dryRun ? 'would replay' : letter.result;
+    console.log(
+      `${what} ${letter.ceId ?? '(no ce_id)'} from the ${letter.from} (${letter.reason})${letter.detail ? `: ${letter.detail}` : ''}`,
+    );
+  }
+  const count = (result: string) => letters.filter((letter) => letter.result === result).length;
   console.log(
-    `${values['dry-run'] ? 'would replay' : 'replayed'} ${message.ceId ?? '(no ce_id)'} to ${message.topic}: ${message.reason}`,
+    dryRun
+      ? `${letters.length} dead letter(s) to replay`
+      : `${letters.length} replayed: ${count('handled')} handled, ${count('returned')} returned to the dead letters`,
   );
-console.log(`${replayed.length} message(s) ${values['dry-run'] ? 'to replay' : 'replayed'}`);
+} finally {
+  await prisma.$disconnect();
+  await pool.end();
+}

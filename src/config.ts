@@ -78,6 +78,8 @@ const schema = z.object({
   KAFKA_CLIENT_ID: z.string().min(1).default('svc-reservations'),
   KAFKA_CONSUMER_GROUP: z.string().min(1).default('svc-reservations'),
   PAYMENT_CONSUMER_ENABLED: booleanFlag.default(true),
+  /** `/health/ready` fails once the payment consumer has been stopped or stuck this long. */
+  PAYMENT_CONSUMER_READY_GRACE_MS: z.coerce.number().int().min(1_000).default(60_000),
 
   READINESS_REQUIRES_KAFKA: booleanFlag.default(false),
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),

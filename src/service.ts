@@ -6,7 +6,7 @@ import { GraphQLError } from 'graphql';
 import type { JSONWebKeySet } from 'jose';
 import type pg from 'pg';
 import { type DepositSweepReport, scheduleDepositSweep } from './app/deposit-sweep.js';
-import type { AppDeps } from './app/deps.js';
+import { type AppDeps, forOneRequest } from './app/deps.js';
 import { OutboundClients } from './clients/services.js';
 import type { Config } from './config.js';
 import { schedulePartitionMaintenance } from './db/maintenance.js';
@@ -17,7 +17,7 @@ import { TOPICS } from './events/contracts.js';
 import { createKafka, KafkaEventPublisher } from './events/kafka.js';
 import { HttpNotificationSender } from './events/notification-sender.js';
 import { type NotificationSender, OutboxRelay, outboxLag } from './events/outbox-relay.js';
-import { consumerLag, PaymentProcessedConsumer } from './events/payment-consumer.js';
+import { consumerLag, consumerProblem, PaymentProcessedConsumer } from './events/payment-consumer.js';
 import { createApolloServer } from './graphql/apollo.js';
 import { Authenticator, DEVELOPMENT_KEY_FILE, developmentKeys, gatewaySecretMatches } from './graphql/auth.js';
 import type { GraphQLContext } from './graphql/context.js';
@@ -130,9 +130,12 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     kafka && config.PAYMENT_CONSUMER_ENABLED
       ? new PaymentProcessedConsumer(kafka, deps, logger.child({ component: 'payment-consumer' }), {
           groupId: config.KAFKA_CONSUMER_GROUP,
+          onDeadLetter: (store) => metrics.countDeadLetter(store),
+          onRestart: () => metrics.countConsumerRestart(),
         })
       : null;
-  const consumerStarted = consumer ? startWithRetry(() => consumer.start(), logger) : null;
+  // Kafka may be down at start: the consumer keeps trying in the background (and after a crash).
+  consumer?.start();
   metrics.setProbes({
     outboxLag: () => outboxLag(pool),
     pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
@@ -140,6 +143,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       breakers: () => new Map([...(deps.outbound?.breakers ?? [])].map(([service, breaker]) => [service, breaker.current()])),
     }),
     ...(kafka && { consumerLag: () => consumerLag(kafka, config.KAFKA_CONSUMER_GROUP, TOPICS.paymentProcessed) }),
+    ...(consumer && { paymentConsumer: () => consumer.status() }),
   });
 
   const apollo = createApolloServer(buildSchema(), {
@@ -172,6 +176,14 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     // not a reason to take the instance out of rotation; READINESS_REQUIRES_KAFKA makes it one.
     checks.kafka = publisher ? (publisher.isConnected() ? 'connected' : 'disconnected') : 'not configured';
     if (config.READINESS_REQUIRES_KAFKA && publisher && !publisher.isConnected()) failed.push('kafka producer not connected');
+    // A crashed or stuck consumer stalls payments (paid bookings would expire): out of rotation,
+    // so it is seen. Kafka unreachable altogether is the case above, decided by its own setting.
+    if (consumer) {
+      const problem = consumerProblem(consumer.status(), new Date(), config.PAYMENT_CONSUMER_READY_GRACE_MS);
+      checks.paymentConsumer = problem ?? (consumer.status().running ? 'running' : 'starting');
+      const kafkaDown = publisher !== null && !publisher.isConnected() && !config.READINESS_REQUIRES_KAFKA;
+      if (problem && !kafkaDown) failed.push(problem);
+    }
     return { failed, checks };
   };
 
@@ -205,7 +217,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         requestId,
         caller,
         loaders: createLoaders(prisma),
-        deps,
+        deps: forOneRequest(deps),
         logger: logger.child({ requestId }),
       };
     },
@@ -237,35 +249,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       await apollo.stop();
       // Everything committed so far gets one more chance to leave before the pool closes.
       await relay.stop();
-      await consumerStarted?.cancel();
       await consumer?.stop().catch((error: unknown) => logger.warn({ err: error }, 'payment consumer did not stop cleanly'));
       await publisher?.close().catch(() => {});
       await prisma.$disconnect();
       await pool.end();
-    },
-  };
-}
-
-/** Kafka may be down at start: keep trying in the background instead of refusing to start. */
-function startWithRetry(start: () => Promise<void>, logger: Logger): { cancel(): Promise<void> } {
-  let cancelled = false;
-  let timer: NodeJS.Timeout | undefined;
-  const attempt = (delay: number) => {
-    start().then(
-      () => logger.info('payment.processed consumer started'),
-      (error: unknown) => {
-        if (cancelled) return;
-        logger.warn({ err: error, retryInMs: delay }, 'payment.processed consumer could not start; retrying');
-        timer = setTimeout(() => attempt(Math.min(delay * 2, 30_000)), delay);
-        timer.unref();
-      },
-    );
-  };
-  attempt(1_000);
-  return {
-    cancel: async () => {
-      cancelled = true;
-      clearTimeout(timer);
     },
   };
 }

@@ -1,15 +1,14 @@
 import type { Trip } from '../clients/contracts.js';
-import { createOutboundLoaders } from '../clients/loaders.js';
-import type { OutboundClients } from '../clients/services.js';
+import type { OutboundLoaders } from '../clients/loaders.js';
 import { BadUserInputError, GuestInvalidError, type ReservationDraft, UnavailableError } from '../domain/index.js';
 
 /**
  * What other services must agree to before a booking is written: the guest and every participant
  * with a guest profile are ACTIVE (one guest-profiles call for all of them), and the trip has room
- * for the party on that date (one catalog call each for the trip and its availability).
+ * for the party on that date (one catalog call each for the trip and its availability). The
+ * loaders are the request's: several bookings in one request share their guest and trip lookups.
  */
-export async function checkBooking(outbound: OutboundClients, draft: ReservationDraft): Promise<Trip> {
-  const loaders = createOutboundLoaders(outbound);
+export async function checkBooking(loaders: OutboundLoaders, draft: ReservationDraft): Promise<Trip> {
   const participantGuests = draft.participants.map((participant, index) => ({ index, guestId: participant.guestId }));
   const [guestStatus, participantStatuses, trip, availability] = await Promise.all([
     loaders.guestStatus.load(draft.guestId),

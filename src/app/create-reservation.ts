@@ -14,7 +14,7 @@ import {
 import { enqueue, notification, statusChangedEvent } from '../events/outbox.js';
 import { checkBooking } from './booking-checks.js';
 import { requestDeposit } from './deposit.js';
-import { type Actor, type AppDeps, actorName } from './deps.js';
+import { type Actor, type AppDeps, actorName, lookupsOf } from './deps.js';
 import type { ReservationView } from './views.js';
 
 export interface CreateReservationCommand {
@@ -51,7 +51,8 @@ export async function createReservation(deps: AppDeps, command: CreateReservatio
       if (earlier) return resumeDeposit(deps, earlier);
     }
     await assertPartnerReferenceFree(deps, command.partnerId, valid.partnerReference);
-    const trip = deps.outbound ? await checkBooking(deps.outbound, valid) : null;
+    const lookups = lookupsOf(deps);
+    const trip = lookups ? await checkBooking(lookups, valid) : null;
     let created: ReservationView;
     try {
       created = await insertNew(deps, command, valid, now, idempotency);
@@ -69,7 +70,7 @@ export async function createReservation(deps: AppDeps, command: CreateReservatio
 /** A retry of a booking whose deposit request failed asks payments again (same idempotency key). */
 async function resumeDeposit(deps: AppDeps, reservation: ReservationView): Promise<ReservationView> {
   if (!deps.outbound || reservation.paymentId || reservation.status !== 'PENDING') return reservation;
-  const trip = (await deps.outbound.trips([reservation.tripId])).get(reservation.tripId);
+  const trip = await lookupsOf(deps)?.trip.load(reservation.tripId);
   return trip ? requestDeposit({ ...deps, outbound: deps.outbound }, reservation, trip) : reservation;
 }
 

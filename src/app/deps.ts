@@ -1,4 +1,4 @@
-import type { OutboundClients } from '../clients/services.js';
+import type { OutboundClients, OutboundLoaders } from '../clients/services.js';
 import type { PrismaClient } from '../db/__generated__/prisma/client.js';
 
 /** Who asks: recorded as the actor of every status change (`staff:anna`, `partner:acme`). */
@@ -17,4 +17,19 @@ export interface AppDeps {
   transactionOptions: { maxWait: number; timeout: number };
   /** Guest profiles, trip catalog, payments; null only where they are not configured (some tests). */
   outbound: OutboundClients | null;
+  /**
+   * Batched, cached lookups in other services for one GraphQL request (see forOneRequest); absent
+   * outside a request (the deposit sweep), where a use case makes its own.
+   */
+  lookups?: OutboundLoaders;
+}
+
+/** The deps of one GraphQL request: its own outbound lookups, shared by everything it resolves. */
+export function forOneRequest(deps: AppDeps): AppDeps {
+  return deps.outbound ? { ...deps, lookups: deps.outbound.loaders() } : deps;
+}
+
+/** The request's lookups, or fresh ones for work done outside a request; null without other services. */
+export function lookupsOf(deps: AppDeps): OutboundLoaders | null {
+  return deps.lookups ?? deps.outbound?.loaders() ?? null;
 }

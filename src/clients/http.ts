@@ -1,31 +1,19 @@
 import { DependencyFailedError } from '../domain/index.js';
-import { type CircuitBreaker, CircuitOpenError } from './circuit-breaker.js';
+import { isBreakerOpen, isServiceFailure, RetryableFailure, type ServicePolicies } from './resilience.js';
 
 /**
- * One JSON call to a service we depend on: bounded by a timeout, retried with exponential backoff
- * and full jitter only when repeating it is safe (reads, validations, payments under an
- * idempotency key) and only for failures worth repeating (network, timeout, 429, 5xx), all behind
- * the service's circuit breaker. Whatever still fails becomes DEPENDENCY_FAILED; answers the
- * service meant (4xx) come back to the caller as they are.
+ * One JSON call to a service we depend on, run through that service's policies (./resilience.ts):
+ * one time budget for the whole call, retries only when repeating it is safe, the service's
+ * circuit breaker. Whatever still fails becomes DEPENDENCY_FAILED; answers the service meant (4xx)
+ * come back to the caller as they are.
  */
-
-export interface RetryPolicy {
-  /** Attempts after the first. */
-  retries: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
 
 export interface ServiceCallerOptions {
   service: string;
   baseUrl: string;
-  timeoutMs: number;
-  retry: RetryPolicy;
-  breaker: CircuitBreaker;
+  policies: ServicePolicies;
   /** Told of every call (all attempts together): `ok`, `client_error` (4xx), `failed`, `breaker_open`. */
   onCall?: (service: string, outcome: CallOutcome, seconds: number) => void;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
   fetch?: typeof fetch;
 }
 
@@ -44,22 +32,12 @@ export interface ServiceAnswer<T> {
 
 export type CallOutcome = 'ok' | 'client_error' | 'failed' | 'breaker_open';
 
-class RetryableFailure extends Error {}
-
-/** Full jitter: a random delay between 0 and the exponential bound (AWS architecture blog). */
-export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  const bound = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-  return Math.floor(random() * bound);
-}
-
 export class ServiceCaller {
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly random: () => number;
+  // Node's global fetch keeps connections alive per origin (undici's pool), and is what the
+  // OpenTelemetry undici instrumentation traces.
   private readonly fetch: typeof fetch;
 
   constructor(private readonly options: ServiceCallerOptions) {
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.random = options.random ?? Math.random;
     this.fetch = options.fetch ?? fetch;
   }
 
@@ -67,35 +45,21 @@ export class ServiceCaller {
     const started = performance.now();
     const report = (outcome: CallOutcome) =>
       this.options.onCall?.(this.options.service, outcome, (performance.now() - started) / 1_000);
+    const policy = options.idempotent ? this.options.policies.idempotent : this.options.policies.once;
     try {
-      const answer = await this.attempts<T>(path, options);
+      const answer = await policy.execute(({ signal }) => this.attempt<T>(path, options, signal));
       report(answer.status < 400 ? 'ok' : 'client_error');
       return answer;
     } catch (error) {
-      report(error instanceof DependencyFailedError && error.cause instanceof CircuitOpenError ? 'breaker_open' : 'failed');
+      report(isBreakerOpen(error) ? 'breaker_open' : 'failed');
+      if (isServiceFailure(error)) throw new DependencyFailedError(this.options.service, { cause: error });
       throw error;
     }
   }
 
-  private async attempts<T>(path: string, options: CallOptions): Promise<ServiceAnswer<T>> {
-    const attempts = options.idempotent ? this.options.retry.retries + 1 : 1;
-    let lastError: unknown;
-    for (let attempt = 0; attempt < attempts; attempt++) {
-      if (attempt > 0) await this.sleep(backoffDelay(attempt - 1, this.options.retry, this.random));
-      try {
-        return await this.options.breaker.run(() => this.once<T>(path, options));
-      } catch (error) {
-        lastError = error;
-        if (error instanceof CircuitOpenError || !(error instanceof RetryableFailure || isNetworkError(error))) break;
-      }
-    }
-    if (lastError instanceof RetryableFailure || lastError instanceof CircuitOpenError || isNetworkError(lastError)) {
-      throw new DependencyFailedError(this.options.service, { cause: lastError });
-    }
-    throw lastError;
-  }
-
-  private async once<T>(path: string, options: CallOptions): Promise<ServiceAnswer<T>> {
+  private async attempt<T>(path: string, options: CallOptions, signal: AbortSignal): Promise<ServiceAnswer<T>> {
+    // The budget may have run out during a backoff wait: no new attempt then.
+    signal.throwIfAborted();
     const response = await this.fetch(new URL(path, this.options.baseUrl), {
       method: options.method ?? 'GET',
       headers: {
@@ -104,7 +68,7 @@ export class ServiceCaller {
         ...options.headers,
       },
       ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
-      signal: AbortSignal.timeout(this.options.timeoutMs),
+      signal,
     });
     const text = await response.text();
     if (response.status === 429 || response.status >= 500) {
@@ -118,9 +82,4 @@ export class ServiceCaller {
     }
     return { status: response.status, body: body as T };
   }
-}
-
-/** fetch's own failures: refused or reset connections, DNS, and our timeout (AbortSignal). */
-function isNetworkError(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError' || error instanceof TypeError);
 }

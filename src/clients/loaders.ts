@@ -1,10 +1,12 @@
 import DataLoader from 'dataloader';
 import type { AvailabilityCheck, GuestStatus, Trip } from './contracts.js';
-import type { OutboundClients } from './services.js';
 
 /**
- * Per-request batching and caching of outbound lookups: a reservation with 12 participants asks
- * guest profiles once; 100 reservations' trips are one catalog call.
+ * Per-request batching and caching of outbound lookups (one set per GraphQL request, see
+ * forOneRequest in src/app/deps.ts): a reservation with 12 participants asks guest profiles once;
+ * 100 trips asked in one tick are one catalog call; a trip or guest asked twice in a request is
+ * asked of its service once. Availability is batched but never cached: a booking earlier in the
+ * same request may have taken the seats.
  */
 export interface OutboundLoaders {
   guestStatus: DataLoader<string, GuestStatus>;
@@ -12,7 +14,16 @@ export interface OutboundLoaders {
   availability: DataLoader<AvailabilityCheck, { available: boolean; seatsLeft: number }, string>;
 }
 
-export function createOutboundLoaders(clients: OutboundClients): OutboundLoaders {
+/** The batch calls the loaders make (OutboundClients has them). */
+export interface LookupSource {
+  guestStatuses(ids: readonly string[]): Promise<Map<string, GuestStatus>>;
+  trips(ids: readonly string[]): Promise<Map<string, Trip>>;
+  availability(
+    checks: readonly AvailabilityCheck[],
+  ): Promise<{ tripId: string; tripDate: string; available: boolean; seatsLeft: number }[]>;
+}
+
+export function createOutboundLoaders(clients: LookupSource): OutboundLoaders {
   return {
     guestStatus: new DataLoader(async (ids) => {
       const statuses = await clients.guestStatuses(ids);
@@ -33,7 +44,7 @@ export function createOutboundLoaders(clients: OutboundClients): OutboundLoaders
             },
         );
       },
-      { cacheKeyFn: (check) => `${check.tripId}|${check.tripDate}|${check.seats}` },
+      { cache: false },
     ),
   };
 }

@@ -1,5 +1,4 @@
 import { DependencyFailedError } from '../domain/index.js';
-import { CircuitBreaker } from './circuit-breaker.js';
 import {
   type AvailabilityCheck,
   availabilityResponse,
@@ -11,21 +10,20 @@ import {
   tripsResponse,
   validateGuestsResponse,
 } from './contracts.js';
-import { type RetryPolicy, ServiceCaller, type ServiceCallerOptions } from './http.js';
+import { ServiceCaller, type ServiceCallerOptions } from './http.js';
+import { createOutboundLoaders, type OutboundLoaders } from './loaders.js';
+import { type BreakerState, breakerStateName, type ResilienceSettings, servicePolicies } from './resilience.js';
 
 /**
  * Typed clients of guest-profiles, trip-catalog and payments (contracts in ./contracts.ts).
  * Every call is batched by the caller (see ./loaders.ts), bounded and behind its breaker.
  */
 
-export interface ClientSettings {
+export interface ClientSettings extends ResilienceSettings {
   guestProfilesUrl: string;
   tripCatalogUrl: string;
   paymentsUrl: string;
-  timeoutMs: number;
-  retry: RetryPolicy;
-  breaker: { failureThreshold: number; coolDownMs: number };
-  onBreakerChange?: (service: string, state: string) => void;
+  onBreakerChange?: (service: string, state: BreakerState) => void;
   onCall?: ServiceCallerOptions['onCall'];
 }
 
@@ -39,28 +37,25 @@ function parsed<T>(
   return result.data;
 }
 
+/** What the metrics read of a service's breaker. */
+export interface BreakerView {
+  current(): BreakerState;
+}
+
+export type { OutboundLoaders };
+
 export class OutboundClients {
-  readonly breakers: Map<string, CircuitBreaker>;
+  readonly breakers: Map<string, BreakerView>;
   private readonly guests: ServiceCaller;
   private readonly catalog: ServiceCaller;
   private readonly payments: ServiceCaller;
 
   constructor(settings: ClientSettings) {
     const caller = (service: string, baseUrl: string) => {
-      const breaker = new CircuitBreaker(service, {
-        ...settings.breaker,
-        onStateChange: (state) => settings.onBreakerChange?.(service, state),
-      });
+      const policies = servicePolicies(settings, (state) => settings.onBreakerChange?.(service, state));
       return {
-        breaker,
-        caller: new ServiceCaller({
-          service,
-          baseUrl,
-          timeoutMs: settings.timeoutMs,
-          retry: settings.retry,
-          breaker,
-          ...(settings.onCall && { onCall: settings.onCall }),
-        }),
+        breaker: { current: () => breakerStateName(policies.breaker.state) },
+        caller: new ServiceCaller({ service, baseUrl, policies, ...(settings.onCall && { onCall: settings.onCall }) }),
       };
     };
     const guests = caller('guest-profiles', settings.guestProfilesUrl);
@@ -96,6 +91,11 @@ export class OutboundClients {
     const answer = await this.catalog.call('/v1/availability:check', { method: 'POST', body: { checks }, idempotent: true });
     if (answer.status !== 200) throw new DependencyFailedError('trip-catalog');
     return parsed('trip-catalog', availabilityResponse, answer.body).results;
+  }
+
+  /** A fresh set of batched lookups: one per GraphQL request, or per piece of work outside one. */
+  loaders(): OutboundLoaders {
+    return createOutboundLoaders(this);
   }
 
   /** Idempotent by the reservation id: a retry returns the same payment, never a second charge. */

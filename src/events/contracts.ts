@@ -22,6 +22,17 @@ export const EVENT_TYPES = {
 /** CloudEvents `source` of everything this service emits. */
 export const EVENT_SOURCE = 'urn:novatrek:booking:svc-reservations';
 
+/**
+ * What a consumed `payment.processed` message must say in its CloudEvents headers (binary mode):
+ * anything else is not this contract and is dead-lettered. The contract names no `ce_source`, so
+ * any non-empty one is accepted.
+ */
+export const PAYMENT_PROCESSED_ATTRIBUTES = {
+  specversion: '1.0',
+  type: EVENT_TYPES.paymentProcessed,
+  contentType: 'application/json',
+} as const;
+
 const status = z.enum(['PENDING', 'CONFIRMED', 'CHECKED_IN', 'COMPLETED', 'CANCELLED', 'NO_SHOW', 'EXPIRED']);
 const isoDate = z.iso.date();
 const instant = z.iso.datetime({ offset: true });
@@ -59,7 +70,13 @@ export const reservationStatusChangedSchema = z
 
 export const paymentProcessedSchema = z
   .object({
-    paymentId: z.string().min(1).max(64),
+    // Stored as the reservation's payment id: no control characters (PostgreSQL refuses NUL).
+    paymentId: z
+      .string()
+      .min(1)
+      .max(64)
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+      .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters'),
     reservationId: z.uuid(),
     kind: z.enum(['DEPOSIT', 'BALANCE', 'REFUND']),
     status: z.enum(['SUCCEEDED', 'FAILED']),

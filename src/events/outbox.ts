@@ -38,7 +38,12 @@ export interface OutboxContext {
 function entry(context: OutboxContext, fields: Omit<OutboxEntry, 'id' | 'headers'>): OutboxEntry {
   return {
     id: uuidV7(context.now.getTime(), context.random),
-    headers: context.requestId ? { 'x-request-id': context.requestId } : {},
+    headers: {
+      ...(context.requestId && { 'x-request-id': context.requestId }),
+      // The change's own instant (the payload's changedAt / confirmedAt), not the row's
+      // created_at, which is the transaction's start: the relay's headers give way to these.
+      ...(fields.kind === 'event' && { ce_time: context.now.toISOString() }),
+    },
     ...fields,
   };
 }

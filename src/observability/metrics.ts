@@ -7,6 +7,8 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 export interface MetricProbes {
   outboxLag?: () => Promise<Record<'event' | 'notification', number>>;
   consumerLag?: () => Promise<number>;
+  /** The payment consumer: running or not, and when it last committed an offset. */
+  paymentConsumer?: () => { running: boolean; lastProgressAt: Date | null };
   pool?: () => { total: number; idle: number; waiting: number };
   /** The circuit breaker of each service we call: closed, half-open or open. */
   breakers?: () => Map<string, 'closed' | 'half-open' | 'open'>;
@@ -20,6 +22,9 @@ export interface Metrics {
   countError(code: string): void;
   /** One call to another service (retries included): its outcome and duration. */
   observeDependencyCall(service: string, outcome: string, seconds: number): void;
+  /** A consumed message dead-lettered, by where it was kept (topic, or the dead_letters table). */
+  countDeadLetter(store: 'topic' | 'table'): void;
+  countConsumerRestart(): void;
 }
 
 const BREAKER_STATES = ['closed', 'half-open', 'open'] as const;
@@ -70,6 +75,35 @@ export function createMetrics(): Metrics {
     },
   });
   new Gauge({
+    name: 'reservations_payment_consumer_running',
+    help: '1 while the payment.processed consumer is in its group and consuming, else 0',
+    registers: [registry],
+    collect() {
+      const status = probes.paymentConsumer?.();
+      if (status) this.set(status.running ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'reservations_payment_consumer_last_progress_timestamp_seconds',
+    help: 'When the payment.processed consumer last committed an offset (Unix time; 0 = not yet)',
+    registers: [registry],
+    collect() {
+      const status = probes.paymentConsumer?.();
+      if (status) this.set((status.lastProgressAt?.getTime() ?? 0) / 1_000);
+    },
+  });
+  const consumerRestarts = new Counter({
+    name: 'reservations_payment_consumer_restarts_total',
+    help: 'Restarts of the payment.processed consumer after a crash or a failed start',
+    registers: [registry],
+  });
+  const deadLetters = new Counter({
+    name: 'reservations_payment_dead_letters_total',
+    help: 'payment.processed messages dead-lettered, by store: topic, or table (too large for the topic, or it failed)',
+    labelNames: ['store'],
+    registers: [registry],
+  });
+  new Gauge({
     name: 'reservations_db_pool_connections',
     help: 'Database pool connections by state (waiting = requests queued for a connection)',
     labelNames: ['state'],
@@ -117,5 +151,7 @@ export function createMetrics(): Metrics {
       requestDuration.observe({ operation: label, type }, seconds);
     },
     countError: (code) => errors.inc({ code }),
+    countDeadLetter: (store) => deadLetters.inc({ store }),
+    countConsumerRestart: () => consumerRestarts.inc(),
   };
 }

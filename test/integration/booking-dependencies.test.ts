@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CREATE, participantInput, reservationInput } from '../support/factories.js';
+import { CREATE, daysFromToday, participantInput, reservationInput } from '../support/factories.js';
 import { useService } from '../support/service.js';
 
 /** createReservation with guest profiles, trip catalog and payments, as stubs (stubs/). */
@@ -78,6 +78,56 @@ describe('booking checks with other services', () => {
     expect(slow.errors?.[0]?.extensions?.code).toBe('DEPENDENCY_FAILED');
     expect(slow.errors?.[0]?.message).not.toMatch(/timeout|abort|stub|127\.0\.0\.1/i);
     expect(await count()).toBe(before);
+  });
+});
+
+describe('lookups are batched and cached per GraphQL request', () => {
+  const TWO_BOOKINGS = `mutation Two($a: CreateReservationInput!, $b: CreateReservationInput!) {
+    a: createReservation(input: $a) { id }
+    b: createReservation(input: $b) { id }
+  }`;
+
+  it('asks the catalog for a trip and guest profiles for a guest once per request, however many bookings use them', async () => {
+    const guestId = randomUUID();
+    const tripId = randomUUID();
+    const result = await test.graphql<{ a: { id: string }; b: { id: string } }>(TWO_BOOKINGS, {
+      a: reservationInput({ guestId, tripId }),
+      b: reservationInput({ guestId, tripId, tripDate: daysFromToday(31) }),
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.a.id).not.toBe(result.data?.b.id);
+    const catalogPaths = test.stubs.calls('trip-catalog').map((call) => call.path.split('?')[0]);
+    expect(catalogPaths.filter((path) => path === '/v1/trips')).toHaveLength(1);
+    // Availability is never cached: the first booking may have taken the seats.
+    expect(catalogPaths.filter((path) => path === '/v1/availability:check')).toHaveLength(2);
+    expect(test.stubs.calls('guest-profiles')).toHaveLength(1);
+    expect(test.stubs.calls('payments')).toHaveLength(2);
+  });
+
+  it('asks again in the next request: the cache lives as long as one request', async () => {
+    const input = { guestId: randomUUID(), tripId: randomUUID() };
+    for (const tripDate of [daysFromToday(40), daysFromToday(41)]) {
+      const result = await test.graphql(CREATE, { input: reservationInput({ ...input, tripDate }) });
+      expect(result.errors).toBeUndefined();
+    }
+    expect(test.stubs.calls('trip-catalog').filter((call) => call.path.startsWith('/v1/trips?'))).toHaveLength(2);
+    expect(test.stubs.calls('guest-profiles')).toHaveLength(2);
+  });
+
+  it('resolves the trip of 100 reservations without asking the catalog (the router resolves Trip)', async () => {
+    const guestId = randomUUID();
+    for (let index = 0; index < 100; index++) {
+      const booked = await test.graphql(CREATE, { input: reservationInput({ guestId, participants: [participantInput()] }) });
+      expect(booked.errors).toBeUndefined();
+    }
+    test.stubs.clearCalls();
+    const listed = await test.graphql<{ reservations: { edges: { node: { trip: { id: string } } }[] } }>(
+      `query($guest: ID!) { reservations(filter: { guestId: $guest }, first: 100) { edges { node { trip { id } } } } }`,
+      { guest: guestId },
+    );
+    expect(listed.errors).toBeUndefined();
+    expect(new Set(listed.data?.reservations.edges.map((edge) => edge.node.trip.id)).size).toBe(100);
+    expect(test.stubs.calls('trip-catalog')).toHaveLength(0);
   });
 });
 

@@ -1,49 +1,154 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, inject, it } from 'vitest';
-import { replayDeadLetters } from '../../src/events/dlq-replay.js';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { DeadLetterReplay } from '../../src/events/dlq-replay.js';
+import { PaymentProcessedConsumer } from '../../src/events/payment-consumer.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { CREATE, reservationInput } from '../support/factories.js';
 import { readTopics, testKafka } from '../support/kafka-read.js';
+import { useService } from '../support/service.js';
 
-/** The runbook's dead-letter replay against the real broker (topics of this test alone). */
+/**
+ * The runbook's dead-letter replay against the real broker, with a consumer on topics of this
+ * test alone: "wait until the reservation exists, then replay; what still fails returns".
+ */
 const brokers = inject('kafkaBrokers');
+const test = useService({ PAYMENT_CONSUMER_ENABLED: 'false' });
+const logger = createLogger('silent');
+const kafka = testKafka(brokers);
+const suffix = randomUUID().slice(0, 8);
+const original = `test.payment.processed.${suffix}`;
+const deadLetters = `${original}.dlq`;
+let consumer: PaymentProcessedConsumer | null = null;
+afterAll(() => consumer?.stop());
+
+const headers = (eventId: string) => ({
+  ce_id: eventId,
+  ce_type: 'payment.processed',
+  ce_source: 'urn:novatrek:support:svc-payments',
+  ce_specversion: '1.0',
+  'content-type': 'application/json',
+});
+
+async function status(id: string): Promise<string | undefined> {
+  const { rows } = await test.db.pool.query('SELECT status FROM reservations.reservations WHERE id = $1', [id]);
+  return rows[0]?.status;
+}
+
+/** The reservation "does not exist yet": its rows are moved aside, and back. */
+async function hide(id: string): Promise<() => Promise<void>> {
+  const tables = ['reservations', 'participants', 'status_history'];
+  const key = (table: string) => (table === 'reservations' ? 'id' : 'reservation_id');
+  for (const table of tables)
+    await test.db.pool.query(
+      `CREATE TABLE public.held_${table} AS SELECT * FROM reservations.${table} WHERE ${key(table)} = $1`,
+      [id],
+    );
+  await test.db.pool.query('DELETE FROM reservations.reservations WHERE id = $1', [id]);
+  return async () => {
+    for (const table of tables) await test.db.pool.query(`INSERT INTO reservations.${table} SELECT * FROM public.held_${table}`);
+  };
+}
 
 describe('dead-letter replay', () => {
-  it('lists on a dry run, then republishes each dead letter to its topic once, without the dlq_ headers', async () => {
-    const suffix = randomUUID().slice(0, 8);
-    const original = `test.payment.processed.${suffix}`;
-    const deadLetters = `${original}.dlq`;
-    const kafka = testKafka(brokers);
+  it('handles a letter whose reservation exists now, returns one that still fails, once each, and ends', async () => {
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: original }, { topic: deadLetters }], waitForLeaders: true });
     await admin.disconnect();
+    consumer = new PaymentProcessedConsumer(kafka, test.service.deps, logger, {
+      groupId: `consumer-${suffix}`,
+      topic: original,
+      deadLetterTopic: deadLetters,
+    });
+    consumer.start();
+
+    const created = await test.graphql<{ createReservation: { id: string } }>(CREATE, { input: reservationInput() });
+    const id = created.data?.createReservation.id as string;
+    const restore = await hide(id);
+    const early = randomUUID();
+    const broken = randomUUID();
     const producer = kafka.producer();
     await producer.connect();
-    const ids = [randomUUID(), randomUUID()];
     await producer.send({
-      topic: deadLetters,
-      messages: ids.map((id) => ({
-        key: `reservation-${id}`,
-        value: JSON.stringify({ paymentId: id }),
-        headers: { ce_id: id, ce_type: 'payment.processed', dlq_reason: 'unknown reservation', dlq_original_topic: original },
-      })),
+      topic: original,
+      messages: [
+        {
+          key: id,
+          value: JSON.stringify({
+            paymentId: 'pay_early',
+            reservationId: id,
+            kind: 'DEPOSIT',
+            status: 'SUCCEEDED',
+            amountCents: 15000,
+            currency: 'EUR',
+            processedAt: new Date().toISOString(),
+          }),
+          headers: headers(early),
+        },
+        { key: 'x', value: '{ not json', headers: headers(broken) },
+      ],
     });
     await producer.disconnect();
-    const options = { deadLetterTopic: deadLetters, groupId: `replay-${suffix}`, idleMs: 1_500 };
+    const dead = await readTopics(brokers, [deadLetters], (ms) => ms.length >= 2);
+    expect(dead.map((m) => [m.headers.ce_id, m.headers.dlq_reason]).sort()).toEqual(
+      [
+        [early, `unknown reservation ${id}`],
+        [broken, 'value is not JSON'],
+      ].sort(),
+    );
+    // Dead-lettered, not handled: nothing in the inbox that would make the replay a duplicate.
+    const inbox = await test.db.pool.query(
+      'SELECT count(*)::int AS n FROM reservations.processed_messages WHERE message_id = $1',
+      [early],
+    );
+    expect(inbox.rows[0].n).toBe(0);
 
-    const dryRun = await replayDeadLetters(kafka, { ...options, dryRun: true });
-    expect(dryRun.map((message) => message.ceId).sort()).toEqual([...ids].sort());
-    expect(dryRun[0]?.reason).toBe('unknown reservation');
+    await restore();
+    const options = { deadLetterTopic: deadLetters, groupId: `replay-${suffix}`, idleMs: 5_000 };
+    const listed = await new DeadLetterReplay(kafka, test.service.deps, logger, { ...options, dryRun: true }).run();
+    expect(listed.map((letter) => [letter.ceId, letter.result]).sort()).toEqual(
+      [
+        [early, 'listed'],
+        [broken, 'listed'],
+      ].sort(),
+    );
+    expect(await status(id)).toBe('PENDING');
 
-    const replayed = await replayDeadLetters(kafka, options);
-    expect(replayed.map((message) => [message.ceId, message.topic]).sort()).toEqual(ids.map((id) => [id, original]).sort());
-    const republished = await readTopics(brokers, [original], (messages) => messages.length >= 2, 20_000);
-    expect(republished.map((message) => message.headers.ce_id).sort()).toEqual([...ids].sort());
-    for (const message of republished) {
-      expect(Object.keys(message.headers).filter((name) => name.startsWith('dlq_'))).toEqual([]);
-      expect(message.key).toBe(`reservation-${message.headers.ce_id}`);
-    }
+    const replayed = await new DeadLetterReplay(kafka, test.service.deps, logger, options).run();
+    expect(replayed.map((letter) => [letter.ceId, letter.result, letter.detail]).sort()).toEqual(
+      [
+        [early, 'handled', 'confirmed'],
+        [broken, 'returned', 'value is not JSON (kept in the topic)'],
+      ].sort(),
+    );
+    expect(await status(id)).toBe('CONFIRMED');
 
-    // Replayed once: a second run finds nothing new.
-    expect(await replayDeadLetters(kafka, options)).toEqual([]);
-  });
+    // The letter that failed again is on the topic once more, for a later run; this one ended.
+    const after = await readTopics(brokers, [deadLetters], (ms) => ms.length >= 3);
+    expect(after.filter((m) => m.headers.ce_id === broken)).toHaveLength(2);
+    const next = await new DeadLetterReplay(kafka, test.service.deps, logger, options).run();
+    expect(next.map((letter) => [letter.ceId, letter.result])).toEqual([[broken, 'returned']]);
+  }, 120_000);
+
+  it('replays rows of the dead_letters table once each', async () => {
+    const eventId = randomUUID();
+    const { storeDeadLetter } = await import('../../src/db/dead-letter-repository.js');
+    await storeDeadLetter(test.service.prisma, {
+      sourceTopic: original,
+      sourcePartition: 0,
+      sourceOffset: '7',
+      key: null,
+      value: Buffer.from('\u0000 not json'),
+      headers: Object.entries(headers(eventId)).map(([name, value]) => [name, Buffer.from(value)]),
+      ceId: eventId,
+      reason: 'value is not JSON',
+    });
+    const options = { deadLetterTopic: deadLetters, groupId: `replay-table-${suffix}`, idleMs: 2_000 };
+    const first = await new DeadLetterReplay(kafka, test.service.deps, logger, options).run();
+    expect(first.filter((letter) => letter.from === 'table').map((letter) => [letter.ceId, letter.result])).toEqual([
+      [eventId, 'returned'],
+    ]);
+    const { rows } = await test.db.pool.query('SELECT replay_outcome FROM reservations.dead_letters WHERE ce_id = $1', [eventId]);
+    expect(rows.map((row) => row.replay_outcome)).toEqual(['returned: value is not JSON (kept in the topic)']);
+  }, 60_000);
 });

@@ -56,9 +56,9 @@ describe('metrics and health', () => {
       expect(gauge(healthy, 'reservations_dependency_breaker_state', `service="${service}",state="closed"`), service).toBe(1);
     }
 
-    // Payments down until its breaker opens (threshold 5, one attempt and one retry per booking).
+    // Payments down until its breaker opens: threshold 5 failed calls (each after its retry), one per booking.
     await test.stubs.control('payments', { mode: 'down' });
-    for (let booking = 0; booking < 3; booking++) await test.graphql(CREATE, { input: reservationInput() });
+    for (let booking = 0; booking < 5; booking++) await test.graphql(CREATE, { input: reservationInput() });
     const failing = await (await fetch(`${base()}/metrics`)).text();
     await test.stubs.control('payments', { mode: 'normal' });
     expect(

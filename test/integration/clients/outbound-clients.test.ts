@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOutboundLoaders } from '../../../src/clients/loaders.js';
 import { OutboundClients } from '../../../src/clients/services.js';
 import { DependencyFailedError } from '../../../src/domain/index.js';
@@ -67,14 +67,18 @@ describe('payments', () => {
 });
 
 describe('a slow, failing or dead service', () => {
-  it('gives DEPENDENCY_FAILED after the timeout when the stub is slow', async () => {
+  it('gives DEPENDENCY_FAILED when the stub is slower than the whole budget, after one attempt', async () => {
     await stubs.control('trip-catalog', { mode: 'slow', delayMs: 2_000 });
     await expect(clients.trips([randomUUID()])).rejects.toBeInstanceOf(DependencyFailedError);
-    expect(stubs.calls('trip-catalog')).toHaveLength(2);
+    // The budget (300 ms) is for the call: the first attempt spent it, none followed.
+    expect(stubs.calls('trip-catalog')).toHaveLength(1);
   });
 
-  it('opens the breaker on a dead stub, fails fast while open, and recovers by itself', async () => {
+  it('opens the breaker on a dead stub after two failed calls, fails fast while open, and recovers by itself', async () => {
     await stubs.control('guest-profiles', { mode: 'down' });
+    await expect(clients.guestStatuses([randomUUID()])).rejects.toBeInstanceOf(DependencyFailedError);
+    expect(stubs.calls('guest-profiles')).toHaveLength(2);
+    expect(clients.breakers.get('guest-profiles')?.current()).toBe('closed');
     await expect(clients.guestStatuses([randomUUID()])).rejects.toBeInstanceOf(DependencyFailedError);
     expect(clients.breakers.get('guest-profiles')?.current()).toBe('open');
     const reached = stubs.calls('guest-profiles').length;
@@ -82,9 +86,13 @@ describe('a slow, failing or dead service', () => {
     expect(stubs.calls('guest-profiles')).toHaveLength(reached);
 
     await stubs.control('guest-profiles', { mode: 'normal' });
-    await new Promise((resolve) => setTimeout(resolve, 550));
-    await expect(clients.guestStatuses([randomUUID()])).resolves.toBeInstanceOf(Map);
+    // Calls fail fast until the cool-down ends; then one is the probe, and it closes the breaker.
+    await vi.waitFor(() => expect(clients.guestStatuses([randomUUID()])).resolves.toBeInstanceOf(Map), {
+      timeout: 5_000,
+      interval: 50,
+    });
     expect(clients.breakers.get('guest-profiles')?.current()).toBe('closed');
+    expect(stubs.calls('guest-profiles')).toHaveLength(reached + 1);
   });
 
   it('gives DEPENDENCY_FAILED when the stub answers 503 every time', async () => {

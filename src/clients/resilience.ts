@@ -1,0 +1,102 @@
+import {
+  type CircuitBreakerPolicy,
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  ExponentialBackoff,
+  fullJitterGenerator,
+  handleWhen,
+  type IPolicy,
+  isBrokenCircuitError,
+  isTaskCancelledError,
+  retry,
+  TimeoutStrategy,
+  timeout,
+  wrap,
+} from 'cockatiel';
+
+/**
+ * The resilience of every call to another service, built from cockatiel's policies:
+ *
+ *   timeout (the whole budget) → circuit breaker → retry with backoff → one attempt
+ *
+ * - The timeout is outermost and aggressive, so DEPENDENCY_TIMEOUT_MS bounds the call whatever
+ *   happens inside: attempts, backoff waits, or waiting behind a half-open breaker's probe. Its
+ *   abort signal reaches fetch, so an attempt in flight is cancelled, not left running.
+ * - The breaker wraps the retries, so it sees one outcome per call: a call that failed after all
+ *   its attempts (or ran out of budget) is one failure; the attempts of one call cannot open it.
+ *   Open, it fails the call before any attempt; after the cool-down the next call is the probe.
+ * - Retries only for failures that may pass (no answer, 429, 5xx) and only when the caller says
+ *   the call is idempotent; a wait with full jitter spreads callers that failed together.
+ */
+
+export interface RetrySettings {
+  /** Attempts after the first (idempotent calls only). */
+  retries: number;
+  /** The wait before the first retry is drawn below this; the bound doubles per retry. */
+  baseDelayMs: number;
+  /** No wait is longer than this. */
+  maxDelayMs: number;
+}
+
+export interface ResilienceSettings {
+  /** The whole budget of one call, retries and waits included. */
+  timeoutMs: number;
+  retry: RetrySettings;
+  breaker: { failureThreshold: number; coolDownMs: number };
+}
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** An answer that says "later" (429, 5xx) or that is not JSON: worth another attempt. */
+export class RetryableFailure extends Error {
+  override name = 'RetryableFailure';
+}
+
+/** fetch's own failures: refused or reset connections, DNS (TypeError), and a cancelled attempt. */
+function isNoAnswer(error: unknown): boolean {
+  return error instanceof TypeError || (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError'));
+}
+
+/** A failure of the service, as opposed to a bug of ours: counted by the breaker, mapped to DEPENDENCY_FAILED. */
+export function isServiceFailure(error: unknown): boolean {
+  return error instanceof RetryableFailure || isNoAnswer(error) || isTaskCancelledError(error) || isBrokenCircuitError(error);
+}
+
+export const isBreakerOpen = (error: unknown): boolean => isBrokenCircuitError(error);
+
+export interface ServicePolicies {
+  /** For reads, checks and writes under an idempotency key. */
+  idempotent: IPolicy;
+  /** For a call that must not be repeated: the same budget and breaker, one attempt. */
+  once: IPolicy;
+  breaker: CircuitBreakerPolicy;
+}
+
+export function servicePolicies(settings: ResilienceSettings, onBreakerChange?: (state: BreakerState) => void): ServicePolicies {
+  const budget = timeout(settings.timeoutMs, TimeoutStrategy.Aggressive);
+  const breaker = circuitBreaker(handleWhen(isServiceFailure), {
+    breaker: new ConsecutiveBreaker(settings.breaker.failureThreshold),
+    halfOpenAfter: settings.breaker.coolDownMs,
+  });
+  if (onBreakerChange) breaker.onStateChange((state) => onBreakerChange(breakerStateName(state)));
+  const retries = retry(
+    handleWhen((error) => error instanceof RetryableFailure || isNoAnswer(error)),
+    {
+      maxAttempts: settings.retry.retries,
+      backoff: new ExponentialBackoff({
+        generator: fullJitterGenerator,
+        initialDelay: settings.retry.baseDelayMs,
+        maxDelay: settings.retry.maxDelayMs,
+      }),
+    },
+  );
+  return { idempotent: wrap(budget, breaker, retries), once: wrap(budget, breaker), breaker };
+}
+
+/** Cockatiel's state in the words of our metrics; a manually isolated breaker is open. */
+export function breakerStateName(state: CircuitState): BreakerState {
+  if (state === CircuitState.Closed) return 'closed';
+  if (state === CircuitState.HalfOpen) return 'half-open';
+  return 'open';
+}
