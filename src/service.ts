@@ -118,6 +118,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000,
       purgeIntervalMs: 3_600_000,
       notificationBackoffMs: config.NOTIFICATION_RETRY_BASE_MS,
+      leaseMs: config.OUTBOX_RELAY_LEASE_MS,
     },
   );
   relay.start();

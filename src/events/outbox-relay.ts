@@ -1,14 +1,30 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import {
+  enterLeaseTransaction,
+  fence,
+  LeaseLostError,
+  markPublished,
+  type RelayLease,
+  relayApplicationName,
+  releaseLease,
+  renewLease,
+  takeLease,
+} from '../db/relay-lease.js';
 import type { Logger } from '../observability/logger.js';
+import { exponentialDelay } from './backoff.js';
 import type { EventPublisher } from './kafka.js';
 
 /**
- * Delivers the outbox after commit. One instance at a time is the relay (leader by a session
- * advisory lock held on its own connection), so the events of a reservation leave in the order
- * they were written; batches are also claimed `FOR UPDATE SKIP LOCKED`, so a second relay during
- * a leadership hand-over cannot publish the same rows. Woken by NOTIFY at commit, with a polling
- * fallback. Delivery is at least once: a crash between publish and the mark publishes again, and
- * consumers deduplicate on the event id (`ce_id`).
+ * Delivers the outbox after commit. One instance at a time is the relay, so the events of a
+ * reservation leave in the order they were written. Leadership is a lease the leader renews by the
+ * database clock (src/db/relay-lease.ts): a killed or frozen leader loses it within `leaseMs`, and
+ * the follower that takes it over terminates the old leader's connections before it publishes,
+ * so rows the old one had claimed are released, not skipped. Every claiming transaction checks
+ * the lease first, and marks only under its epoch. Batches are claimed `FOR UPDATE SKIP LOCKED`.
+ * Woken by NOTIFY at commit, with a polling fallback. Delivery is at least once: a crash between
+ * publish and the mark, or a frozen leader that thaws mid-publish, publishes again, and consumers
+ * deduplicate on the event id (`ce_id`).
  */
 
 export interface OutboxNotification {
@@ -31,6 +47,8 @@ export interface RelayOptions {
   purgeIntervalMs: number;
   /** First retry delay of a failed notification; doubles per attempt, capped at an hour. */
   notificationBackoffMs: number;
+  /** How long leadership lasts without renewal (renewed every third of it): a frozen leader stalls events about this long. */
+  leaseMs: number;
 }
 
 export const defaultRelayOptions: RelayOptions = {
@@ -40,9 +58,11 @@ export const defaultRelayOptions: RelayOptions = {
   retentionMs: 7 * 24 * 3_600_000,
   purgeIntervalMs: 3_600_000,
   notificationBackoffMs: 5_000,
+  leaseMs: 3_000,
 };
 
-const LEADER_LOCK_KEY = 72_707_369_003;
+/** How long a take-over waits for each terminated connection of the old leader to end. */
+const FENCE_WAIT_MS = 2_000;
 const CHANNEL = 'reservations_outbox';
 
 interface OutboxRow {
@@ -59,7 +79,12 @@ interface OutboxRow {
 
 export class OutboxRelay {
   private session: pg.Client | null = null;
-  private leader = false;
+  /** The lease while this instance holds it. */
+  private lease: RelayLease | null = null;
+  /** The holder the lease was taken from, until its connections are gone: no publishing before. */
+  private unfenced: string | null = null;
+  private renewal: NodeJS.Timeout | null = null;
+  private renewing = false;
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -68,6 +93,12 @@ export class OutboxRelay {
   /** Whether a NOTIFY may end the current sleep (stop() always may). */
   private wakeOnCommit = false;
   private failures = 0;
+  /** While Kafka or the database fails: twice the poll interval, doubling, up to maxBackoffMs. */
+  private readonly retryDelay: (retry: number) => number;
+  /** Per notification, from its attempts: notificationBackoffMs, doubling, up to an hour. */
+  private readonly notificationDelay: (retry: number) => number;
+  /** Random per session: names the lease holder and the relay's connections. */
+  private holder = '';
   private lastPurge = 0;
 
   constructor(
@@ -77,10 +108,13 @@ export class OutboxRelay {
     private readonly notifier: NotificationSender | null,
     private readonly logger: Logger,
     private readonly options: RelayOptions = defaultRelayOptions,
-  ) {}
+  ) {
+    this.retryDelay = exponentialDelay({ initialMs: options.pollIntervalMs * 2, maxMs: options.maxBackoffMs });
+    this.notificationDelay = exponentialDelay({ initialMs: options.notificationBackoffMs, maxMs: 3_600_000 });
+  }
 
   isLeader(): boolean {
-    return this.leader;
+    return this.lease !== null && this.unfenced === null;
   }
 
   start(): void {
@@ -95,8 +129,14 @@ export class OutboxRelay {
     this.running = false;
     this.wake?.();
     await this.loop;
-    if (this.leader)
+    if (this.isLeader())
       await this.drainAll().catch((error: unknown) => this.logger.warn({ err: error }, 'final outbox drain failed'));
+    // Handing the lease back lets a follower lead at its next poll instead of after the expiry.
+    const { lease, session } = this;
+    if (lease && session)
+      await releaseLease(session, lease).catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'could not release the relay lease'),
+      );
     await this.closeSession();
   }
 
@@ -133,11 +173,17 @@ export class OutboxRelay {
           drained = true;
         }
       } catch (error) {
-        this.failures++;
-        delay = Math.min(this.options.maxBackoffMs, this.options.pollIntervalMs * 2 ** Math.min(this.failures, 10));
-        this.logger.warn({ err: error, retryInMs: delay }, 'outbox relay could not deliver; the events stay in the outbox');
+        if (error instanceof LeaseLostError) {
+          // Not a delivery failure: follow, from a fresh session with a new holder id.
+          this.logger.warn({ err: error }, 'outbox relay lost its lease; following');
+          await this.closeSession();
+        } else {
+          this.failures++;
+          delay = this.retryDelay(this.failures);
+          this.logger.warn({ err: error, retryInMs: delay }, 'outbox relay could not deliver; the events stay in the outbox');
+        }
       }
-      // Commits wake only a relay that is leading and healthy: a follower just polls for the lock,
+      // Commits wake only a relay that is leading and healthy: a follower just polls for the lease,
       // and one backing off from a Kafka outage keeps its backoff whatever the commit rate.
       await this.sleep(delay, drained);
     }
@@ -157,10 +203,14 @@ export class OutboxRelay {
     });
   }
 
-  /** A dedicated session: it holds the leader lock and LISTENs; losing it loses the lock. */
+  /**
+   * A dedicated session: it LISTENs, takes and renews the lease. Its application_name names the
+   * holder, so a relay that takes the lease over can find and end this session and its claims.
+   */
   private async ensureLeadership(): Promise<boolean> {
     if (!this.session) {
-      const session = new pg.Client({ connectionString: this.connectionString, application_name: 'svc-reservations-relay' });
+      const holder = randomUUID();
+      const session = new pg.Client({ connectionString: this.connectionString, application_name: relayApplicationName(holder) });
       session.on('error', (error) => {
         this.logger.warn({ err: error }, 'outbox relay session lost; leadership released');
         void this.closeSession();
@@ -172,21 +222,48 @@ export class OutboxRelay {
       await session.connect();
       await session.query(`LISTEN ${CHANNEL}`);
       this.session = session;
+      this.holder = holder;
     }
-    if (!this.leader) {
-      const { rows } = await this.session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
-        LEADER_LOCK_KEY,
-      ]);
-      this.leader = rows[0]?.locked === true;
-      if (this.leader) this.logger.info('this instance is now the outbox relay');
+    if (!this.lease) {
+      const taken = await takeLease(this.session, this.holder, this.options.leaseMs);
+      if (!taken) return false;
+      this.lease = taken.lease;
+      this.unfenced = taken.previous;
+      this.renewal = setInterval(() => void this.renew(), Math.max(50, Math.floor(this.options.leaseMs / 3)));
+      this.logger.info({ epoch: taken.lease.epoch, previous: taken.previous }, 'this instance took the outbox relay lease');
     }
-    return this.leader;
+    if (this.unfenced) {
+      if (!(await fence(this.session, this.unfenced, FENCE_WAIT_MS))) return false;
+      this.unfenced = null;
+      this.logger.info({ epoch: this.lease.epoch }, 'this instance is now the outbox relay');
+    }
+    return true;
+  }
+
+  private async renew(): Promise<void> {
+    const { lease, session } = this;
+    if (!lease || !session || this.renewing) return;
+    this.renewing = true;
+    try {
+      if (!(await renewLease(session, lease, this.options.leaseMs)) && this.lease === lease) {
+        this.logger.warn({ epoch: lease.epoch }, 'outbox relay lease taken over; following');
+        await this.closeSession();
+      }
+    } catch (error) {
+      // The lease runs out on its own if this goes on; the session's error handler covers a lost connection.
+      this.logger.warn({ err: error }, 'could not renew the outbox relay lease');
+    } finally {
+      this.renewing = false;
+    }
   }
 
   private async closeSession(): Promise<void> {
     const session = this.session;
     this.session = null;
-    this.leader = false;
+    this.lease = null;
+    this.unfenced = null;
+    if (this.renewal) clearInterval(this.renewal);
+    this.renewal = null;
     if (session) await session.end().catch(() => {});
   }
 
@@ -207,7 +284,7 @@ export class OutboxRelay {
   private async publishEvents(): Promise<number> {
     const publisher = this.publisher;
     if (!publisher) return 0;
-    const outcome = await this.inTransaction(async (client) => {
+    const outcome = await this.inLeaseTransaction(async (client, lease) => {
       const rows = await this.claim(client, 'event');
       if (rows.length === 0) return { published: 0 };
       const seqs = rows.map((row) => row.seq);
@@ -231,10 +308,7 @@ export class OutboxRelay {
         );
         return { published: 0, error };
       }
-      await client.query(
-        'UPDATE reservations.outbox SET published_at = now(), attempts = attempts + 1 WHERE seq = ANY($1::bigint[])',
-        [seqs],
-      );
+      await markPublished(client, lease, seqs, { clearError: false });
       return { published: rows.length };
     });
     if ('error' in outcome) throw outcome.error;
@@ -244,22 +318,20 @@ export class OutboxRelay {
   private async deliverNotifications(): Promise<number> {
     const notifier = this.notifier;
     if (!notifier) return 0;
-    return this.inTransaction(async (client) => {
+    return this.inLeaseTransaction(async (client, lease) => {
       const rows = await this.claim(client, 'notification');
       const outcomes = await Promise.allSettled(
         rows.map((row) => notifier.send({ id: row.id, template: row.destination, payload: row.payload })),
       );
+      const delivered: string[] = [];
       for (const [index, outcome] of outcomes.entries()) {
         const row = rows[index];
         if (!row) continue;
         if (outcome.status === 'fulfilled') {
-          await client.query(
-            'UPDATE reservations.outbox SET published_at = now(), attempts = attempts + 1, last_error = NULL WHERE seq = $1',
-            [row.seq],
-          );
+          delivered.push(row.seq);
         } else {
           // Backoff per message: 5 s, 10 s, 20 s … up to an hour (by default).
-          const delaySeconds = Math.min(3_600, (this.options.notificationBackoffMs / 1000) * 2 ** Math.min(row.attempts, 10));
+          const delaySeconds = this.notificationDelay(row.attempts + 1) / 1000;
           await client.query(
             `UPDATE reservations.outbox SET attempts = attempts + 1, last_error = $2,
                     next_attempt_at = now() + make_interval(secs => $3) WHERE seq = $1`,
@@ -267,6 +339,7 @@ export class OutboxRelay {
           );
         }
       }
+      await markPublished(client, lease, delivered, { clearError: true });
       return rows.length;
     });
   }
@@ -283,11 +356,15 @@ export class OutboxRelay {
     if (result.rowCount) this.logger.info({ purged: result.rowCount }, 'purged published outbox rows past retention');
   }
 
-  private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /** A claiming transaction under the lease held now (LeaseLostError when none is). */
+  private async inLeaseTransaction<T>(work: (client: pg.PoolClient, lease: RelayLease) => Promise<T>): Promise<T> {
+    const lease = this.isLeader() ? this.lease : null;
+    if (!lease) throw new LeaseLostError('this instance does not hold the outbox relay lease');
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const result = await work(client);
+      await enterLeaseTransaction(client, lease);
+      const result = await work(client, lease);
       await client.query('COMMIT');
       return result;
     } catch (error) {

@@ -1,5 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TOPICS } from '../../src/events/contracts.js';
 import { createKafka, KafkaEventPublisher } from '../../src/events/kafka.js';
@@ -7,35 +5,21 @@ import { defaultRelayOptions, OutboxRelay } from '../../src/events/outbox-relay.
 import { createLogger } from '../../src/observability/logger.js';
 import { CREATE, reservationInput } from '../support/factories.js';
 import { readTopics } from '../support/kafka-read.js';
+import { type RelayChild, startRelayProcess as startRelay } from '../support/relay-child.js';
 import { useService } from '../support/service.js';
 
 /** The service here has no Kafka: its events wait in the outbox for the relay under test. */
 const brokers = inject('kafkaBrokers');
 const test = useService();
-const relayScript = fileURLToPath(new URL('../support/relay-process.ts', import.meta.url));
 
-let child: ChildProcess | null = null;
-afterAll(() => child?.kill('SIGKILL'));
+let child: RelayChild | null = null;
+afterAll(() => child?.kill());
 
-function startRelayProcess(hang: 'before-publish' | 'after-publish'): Promise<ChildProcess> {
-  // One node process (not the tsx wrapper, which would leave its child running after SIGKILL).
-  const relay = spawn(process.execPath, ['--import', 'tsx', relayScript], {
-    env: { ...process.env, DATABASE_URL: test.db.url, KAFKA_BROKERS: brokers, RELAY_HANG: hang },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  child = relay;
-  return new Promise((resolve, reject) => {
-    relay.stdout?.on('data', (chunk: Buffer) => {
-      if (/^(claimed|published) \d+/m.test(chunk.toString())) resolve(relay);
-    });
-    relay.once('exit', (code) => reject(new Error(`relay process exited early (${code})`)));
-  });
-}
-
-async function killed(relay: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => relay.once('exit', resolve));
-  relay.kill('SIGKILL');
-  await exited;
+/** A relay process that has claimed a batch (and hangs as told). */
+async function startRelayProcess(hang: 'before-publish' | 'after-publish'): Promise<RelayChild> {
+  child = startRelay({ DATABASE_URL: test.db.url, KAFKA_BROKERS: brokers }, hang);
+  await child.said(/^(claimed|published) \d+/);
+  return child;
 }
 
 async function createReservations(count: number): Promise<string[]> {
@@ -83,7 +67,7 @@ describe('a relay killed mid-batch', () => {
     const ids = await createReservations(5);
     expect(await unpublished(ids)).toBe(5);
 
-    await killed(await startRelayProcess('before-publish'));
+    await (await startRelayProcess('before-publish')).kill();
     expect(await unpublished(ids)).toBe(5);
 
     await drainWithHealthyRelay();
@@ -96,7 +80,7 @@ describe('a relay killed mid-batch', () => {
 
   it('publishes again, never loses, when killed after publishing and before marking', async () => {
     const ids = await createReservations(3);
-    await killed(await startRelayProcess('after-publish'));
+    await (await startRelayProcess('after-publish')).kill();
     expect(await unpublished(ids)).toBe(3);
 
     await drainWithHealthyRelay();

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  assertLease,
+  enterLeaseTransaction,
+  fence,
+  LeaseLostError,
+  markPublished,
+  type RelayLease,
+  relayApplicationName,
+  releaseLease,
+  renewLease,
+  takeLease,
+} from '../../src/db/relay-lease.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+/** The lease SQL on its own: who may take it, and what the one it was taken from can still do. */
+
+let db: TestDatabase;
+const opened: pg.Client[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((client) => client.end().catch(() => {})));
+  await db.pool.query("UPDATE reservations.outbox_relay_lease SET holder = NULL WHERE name = 'outbox'");
+});
+afterAll(() => db.drop());
+
+/** A relay's connection: named after its holder, as the relay names its own. */
+async function connectionOf(holder: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: db.url, application_name: relayApplicationName(holder) });
+  client.on('error', () => {});
+  await client.connect();
+  opened.push(client);
+  return client;
+}
+
+async function relaySession(leaseMs: number): Promise<{ session: pg.Client; lease: RelayLease }> {
+  const holder = randomUUID();
+  const session = await connectionOf(holder);
+  const taken = await takeLease(session, holder, leaseMs);
+  if (!taken) throw new Error('lease not taken');
+  return { session, lease: taken.lease };
+}
+
+async function writeEvent(): Promise<string> {
+  const { rows } = await db.pool.query<{ seq: string }>(
+    `INSERT INTO reservations.outbox (id, kind, aggregate_type, aggregate_id, type, destination, payload)
+     VALUES (gen_random_uuid(), 'event', 'reservation', gen_random_uuid(), 'reservation.status_changed', 'lease-test', '{}')
+     RETURNING seq`,
+  );
+  return rows[0]?.seq ?? '';
+}
+
+describe('the outbox relay lease', () => {
+  it('is not taken from a live holder before it expires', async () => {
+    await relaySession(60_000);
+    const other = randomUUID();
+    expect(await takeLease(await connectionOf(other), other, 60_000)).toBeNull();
+  });
+
+  it('is taken at once from a holder with no connection left, or one that released it', async () => {
+    const first = await relaySession(60_000);
+    await first.session.end();
+    const second = await relaySession(60_000);
+    expect(BigInt(second.lease.epoch)).toBe(BigInt(first.lease.epoch) + 1n);
+
+    await releaseLease(second.session, second.lease);
+    const third = randomUUID();
+    expect(await takeLease(await connectionOf(third), third, 60_000)).not.toBeNull();
+  });
+
+  it('is taken from a live holder once expired, whose connections and claimed rows the fence ends', async () => {
+    const old = await relaySession(300);
+    const seq = await writeEvent();
+    const claiming = await connectionOf(randomUUID());
+    await claiming.query('BEGIN');
+    await enterLeaseTransaction(claiming, old.lease);
+    await claiming.query('SELECT seq FROM reservations.outbox WHERE seq = $1 FOR UPDATE', [seq]);
+
+    const holder = randomUUID();
+    const session = await connectionOf(holder);
+    await expect.poll(() => takeLease(session, holder, 60_000), { timeout: 5_000, interval: 50 }).not.toBeNull();
+    expect(await fence(session, old.lease.holder, 2_000)).toBe(true);
+
+    await expect(old.session.query('SELECT 1')).rejects.toThrow();
+    await expect(claiming.query('SELECT 1')).rejects.toThrow();
+    // The claim died with its connection: the row is free for the new leader, not skipped.
+    const { rows } = await session.query('SELECT seq FROM reservations.outbox WHERE seq = $1 FOR UPDATE NOWAIT', [seq]);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('lets the holder it was taken from neither renew, claim nor mark', async () => {
+    const old = await relaySession(300);
+    const holder = randomUUID();
+    const session = await connectionOf(holder);
+    await expect.poll(() => takeLease(session, holder, 60_000), { timeout: 5_000, interval: 50 }).not.toBeNull();
+    const seq = await writeEvent();
+
+    // A thawed old leader on a fresh connection, the fence behind it.
+    const thawed = await connectionOf(old.lease.holder);
+    expect(await renewLease(thawed, old.lease, 60_000)).toBe(false);
+    await expect(assertLease(thawed, old.lease)).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(markPublished(thawed, old.lease, [seq], { clearError: false })).rejects.toBeInstanceOf(LeaseLostError);
+    const { rows } = await db.pool.query('SELECT published_at FROM reservations.outbox WHERE seq = $1', [seq]);
+    expect(rows[0].published_at).toBeNull();
+  });
+});
