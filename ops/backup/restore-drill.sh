@@ -127,8 +127,8 @@ psql_at "$primary_port" -c 'SELECT txid_current()' -c 'SELECT pg_switch_wal()' >
 wait_for 60 "backup-metrics to report the archive failure" archive_failure_seen
 check_output=$(as_backup backup-metrics --check) && fail "backup-metrics --check passed with archiving broken"
 grep -q 'WAL archiving is failing' <<<"$check_output" || fail "unexpected check output: $check_output"
-as_backup backup-metrics | grep -q '^pgbackrest_archive_failing{stanza="reservations"} 1$' ||
-  fail "pgbackrest_archive_failing is not 1: $(as_backup backup-metrics)"
+metrics=$(as_backup backup-metrics)
+grep -q '^pgbackrest_archive_failing{stanza="reservations"} 1$' <<<"$metrics" || fail "pgbackrest_archive_failing is not 1: $metrics"
 as_pg chmod -R u+w "$work/repo/archive"
 as_backup pgbackrest check
 wait_for 60 "backup-metrics --check to pass again" as_backup backup-metrics --check
@@ -243,6 +243,6 @@ wait_for 90 "the database restored in place to finish recovery" recovered "$prim
 got=$(counts "$primary_port")
 say "restored in place: ${got% *} of $ROWS written before the target, ${got#* } of $ROWS written after"
 [ "$got" = "$ROWS 0" ] || fail "the database restored in place is not as it was at the target"
-as_backup pgbackrest info --output=json | grep -q '"cipher":"aes-256-cbc"' || fail "the repository is not encrypted"
+[[ $(as_backup pgbackrest info --output=json) == *'"cipher":"aes-256-cbc"'* ]] || fail "the repository is not encrypted"
 as_backup backup-metrics --check >/dev/null || fail "backup-metrics --check after the restore: $(as_backup backup-metrics --check)"
 say "PASSED"
