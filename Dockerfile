@@ -1,5 +1,6 @@
 # svc-reservations: build with the dev toolchain, run the compiled subgraph. The same image runs
-# the local gateway (node dist/gateway/main.js) and the stubs (node dist/stubs/main.js) in compose.
+# the gateway (hive-gateway supergraph -c dist/gateway/gateway.config.js) and the stubs
+# (node dist/stubs/main.js) in compose.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
