@@ -1,6 +1,7 @@
 # svc-reservations: build with the dev toolchain, run the compiled subgraph. The same image runs
-# the local gateway (node dist/gateway/main.js) and the stubs (node dist/stubs/main.js) in compose.
-FROM node:20-bookworm-slim AS build
+# the gateway (hive-gateway supergraph -c dist/gateway/gateway.config.js) and the stubs
+# (node dist/stubs/main.js) in compose.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY scripts ./scripts
@@ -12,7 +13,7 @@ COPY gateway ./gateway
 COPY stubs ./stubs
 RUN npm run build && cp stubs/subgraphs/*.graphql dist/stubs/subgraphs/ && npm prune --omit=dev --ignore-scripts
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { composeServices } from '@apollo/composition';
+import { composeServices } from '@theguild/federation-composition';
 import { parse } from 'graphql';
 import { STUB_SUBGRAPHS, stubSubgraphSdl } from '../stubs/subgraphs/index.js';
 
@@ -7,6 +7,8 @@ import { STUB_SUBGRAPHS, stubSubgraphSdl } from '../stubs/subgraphs/index.js';
  * The supergraph of this repository: our subgraph (schema.graphql) with the guest-profiles and
  * trip-catalog subgraphs (stand-ins in stubs/subgraphs/). `npm run compose` writes it to
  * supergraph.graphql; the gateway serves it, routing each subgraph to its configured URL.
+ * Composed with The Guild's composition (MIT); a test keeps `@apollo/composition` (ELv2, tooling
+ * only) composing it too, so an Apollo Router can serve the same subgraphs.
  */
 
 export const SUBGRAPHS = ['reservations', ...STUB_SUBGRAPHS] as const;
@@ -25,8 +27,13 @@ function sdlOf(name: SubgraphName): string {
   return name === 'reservations' ? readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8') : stubSubgraphSdl(name);
 }
 
+/** The subgraphs as composition takes them (`@theguild/federation-composition` or `@apollo/composition`). */
+export function subgraphDefinitions(urls: Record<SubgraphName, string> = DEFAULT_SUBGRAPH_URLS) {
+  return SUBGRAPHS.map((name) => ({ name, url: urls[name], typeDefs: parse(sdlOf(name)) }));
+}
+
 export function composeSupergraph(urls: Record<SubgraphName, string> = DEFAULT_SUBGRAPH_URLS): string {
-  const result = composeServices(SUBGRAPHS.map((name) => ({ name, url: urls[name], typeDefs: parse(sdlOf(name)) })));
+  const result = composeServices(subgraphDefinitions(urls));
   if (result.errors) {
     throw new Error(`The supergraph does not compose:\n${result.errors.map((error) => `- ${error.message}`).join('\n')}`);
   }

@@ -4,9 +4,10 @@ import { daysFromToday, participantInput, reservationInput } from '../support/fa
 import { useSupergraph } from '../support/gateway.js';
 
 /**
- * Through a real gateway (@apollo/gateway) in front of svc-reservations and the guest-profiles and
- * trip-catalog subgraphs: the client journeys of the supergraph, the inbound uses of the booking
- * domain, and every access rule, each tried by someone who should not get through.
+ * Through a real gateway (Hive Gateway, gateway/runtime.ts) in front of svc-reservations and the
+ * guest-profiles and trip-catalog subgraphs: the client journeys of the supergraph, the inbound uses
+ * of the booking domain, and every access rule, each tried by someone who should not get through —
+ * and, counted at the subgraphs, a refusal at the gateway reaches none of them.
  */
 const sg = useSupergraph();
 const staff = () => sg.service.staffToken;
@@ -16,6 +17,14 @@ const CREATE = `mutation Create($input: CreateReservationInput!, $key: String) {
   createReservation(input: $input, idempotencyKey: $key) { id confirmationCode status rev }
 }`;
 const TRANSITION = (name: string) => `mutation T($input: TransitionInput!) { ${name}(input: $input) { id status rev } }`;
+
+/** Runs `attempt` and asserts that no request reached any subgraph meanwhile. */
+async function reachingNoSubgraph<T>(attempt: () => Promise<T>): Promise<T> {
+  const before = sg.subgraphRequests();
+  const result = await attempt();
+  expect(sg.subgraphRequests(), 'requests that reached a subgraph').toBe(before);
+  return result;
+}
 
 async function book(
   token: string,
@@ -159,10 +168,18 @@ describe('access through the gateway', () => {
 
   it('answers UNAUTHENTICATED without a token or with one that does not verify, reaching no subgraph', async () => {
     for (const token of [null, 'not.a.jwt', await sign('staff', 'x', { aud: 'someone-else' }), await sign('admin', 'x')]) {
-      const result = await sg.request({ query: LOOKUP, variables: { id: randomUUID() } }, token);
+      const result = await reachingNoSubgraph(() => sg.request({ query: LOOKUP, variables: { id: randomUUID() } }, token));
       expect(result.status, String(token)).toBe(401);
       expect(result.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     }
+  });
+
+  it('refuses a caller without a token a type-level @authenticated of another subgraph’s field, too', async () => {
+    const result = await reachingNoSubgraph(() =>
+      sg.request({ query: 'query($id: ID!) { guest(id: $id) { name } }', variables: { id: randomUUID() } }, null),
+    );
+    expect(result.status).toBe(401);
+    expect(result.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('never shows a guest another guest’s reservation, by id, by search or through their Guest', async () => {
@@ -202,15 +219,24 @@ describe('access through the gateway', () => {
 
   it('refuses a role a field does not admit at the gateway (@requiresScopes), before any subgraph is asked', async () => {
     const guest = await sign('guest', 'ada', { guest_id: randomUUID() });
-    const checkIn = await sg.request(
-      { query: TRANSITION('checkInReservation'), variables: { input: { id: randomUUID(), expectedRev: 1 } } },
-      guest,
+    const checkIn = await reachingNoSubgraph(() =>
+      sg.request({ query: TRANSITION('checkInReservation'), variables: { input: { id: randomUUID(), expectedRev: 1 } } }, guest),
     );
     expect(checkIn.status).toBe(403);
     expect(checkIn.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', fields: ['Mutation.checkInReservation'] });
     const service = await sign('service', 'svc-transport');
-    const booking = await sg.request({ query: CREATE, variables: { input: reservationInput() } }, service);
+    const booking = await reachingNoSubgraph(() =>
+      sg.request({ query: CREATE, variables: { input: reservationInput() } }, service),
+    );
     expect(booking.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // Field-level scopes of a field deep in the operation count as much as a root field's.
+    const byReference = await reachingNoSubgraph(() =>
+      sg.request({ query: '{ reservationByPartnerReference(partnerReference: "X") { id } }' }, guest),
+    );
+    expect(byReference.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      fields: ['Query.reservationByPartnerReference'],
+    });
   });
 
   it('lets staff see everything', async () => {
@@ -286,35 +312,95 @@ describe('partners: persisted operations only', () => {
   });
 
   it('refuses any other document from a partner, even one identical to a persisted operation, and unknown ids', async () => {
-    const freeForm = await sg.request(
-      { query: 'query($id: ID!) { reservation(id: $id) { id } }', variables: { id: randomUUID() } },
-      acme,
+    const freeForm = await reachingNoSubgraph(() =>
+      sg.request({ query: 'query($id: ID!) { reservation(id: $id) { id } }', variables: { id: randomUUID() } }, acme),
     );
     expect(freeForm.status).toBe(403);
     expect(freeForm.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_ID_REQUIRED');
     const body = sg.manifest.operations.find((operation) => operation.name === 'PartnerReservationByReference')?.body;
-    const copied = await sg.request({ query: body, variables: { partnerReference: 'X' } }, acme);
+    const copied = await reachingNoSubgraph(() => sg.request({ query: body, variables: { partnerReference: 'X' } }, acme));
     expect(copied.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_ID_REQUIRED');
-    const unknown = await sg.request({ id: 'f'.repeat(64), variables: {} }, acme);
+    const unknown = await reachingNoSubgraph(() => sg.request({ id: 'f'.repeat(64), variables: {} }, acme));
     expect(unknown.status).toBe(400);
     expect(unknown.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
-    const mismatch = await sg.request({ id: sg.operationId('PartnerReservationByReference'), query: '{ __typename }' }, acme);
-    expect(mismatch.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_MISMATCH');
+    // An id with a document of the partner's own: the document is what would run, so it is refused.
+    const smuggled = await reachingNoSubgraph(() =>
+      sg.request({ id: sg.operationId('PartnerReservationByReference'), query: '{ __typename }' }, acme),
+    );
+    expect(smuggled.status).toBe(403);
+    expect(smuggled.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_ID_REQUIRED');
+  });
+
+  it('lets other callers run the persisted operations by id as well', async () => {
+    const before = sg.subgraphRequests();
+    const confirm = await sg.request(
+      { id: sg.operationId('PartnerConfirmReservation'), variables: { id: randomUUID(), expectedRev: 1 } },
+      staff(),
+    );
+    // Run by the subgraph, which finds no such reservation.
+    expect(confirm.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(sg.subgraphRequests()).toBeGreaterThan(before);
   });
 });
 
 describe('limits at the gateway', () => {
-  it('refuses over-deep and over-aliased operations and oversized bodies, without internals', async () => {
+  const noInternals = (result: { body: unknown }) =>
+    expect(JSON.stringify(result.body)).not.toMatch(/stacktrace|node_modules|at .*\.js/);
+
+  it('refuses over-deep and over-aliased operations, saying which limit was hit', async () => {
     const deep = `{ guest(id: "${randomUUID()}") { reservations { edges { node { participants { guest { reservations { edges { node { participants { guest { reservations { edges { node { id } } } } } } } } } } } } } } }`;
-    const tooDeep = await sg.request({ query: deep }, staff());
+    const tooDeep = await reachingNoSubgraph(() => sg.request({ query: deep }, staff()));
     expect(tooDeep.body.errors?.[0]?.message).toMatch(/depth/i);
     const aliases = `{ ${Array.from({ length: 20 }, (_, index) => `a${index}: reservation(id: "${randomUUID()}") { id }`).join(' ')} }`;
-    const tooMany = await sg.request({ query: aliases }, staff());
+    const tooMany = await reachingNoSubgraph(() => sg.request({ query: aliases }, staff()));
     expect(tooMany.body.errors?.[0]?.message).toMatch(/alias/i);
-    const huge = await sg.request({ query: `{ __typename } #${'x'.repeat(1_100_000)}` }, staff());
+    for (const result of [tooDeep, tooMany]) noInternals(result);
+  });
+
+  it('answers 400 GRAPHQL_PARSE_FAILED to a truncated document or one over the token limit, never 500', async () => {
+    const truncated = await reachingNoSubgraph(() => sg.request({ query: '{ reservation(id: "x") { id ' }, staff()));
+    expect(truncated.status).toBe(400);
+    expect(truncated.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    const tokens = `{ reservation(id: "x") { ${Array.from({ length: 3_100 }, () => 'id').join(' ')} } }`;
+    const overTokens = await reachingNoSubgraph(() => sg.request({ query: tokens }, staff()));
+    expect(overTokens.status).toBe(400);
+    expect(overTokens.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect(overTokens.body.errors?.[0]?.message).toMatch(/token limit/i);
+    const notJson = await reachingNoSubgraph(() => sg.post('{"query": "{ __typename', staff()));
+    expect(notJson.status).toBe(400);
+    for (const result of [truncated, overTokens, notJson]) noInternals(result);
+  });
+
+  it('refuses an oversized body with 413 before reading it', async () => {
+    const huge = await reachingNoSubgraph(() => sg.request({ query: `{ __typename } #${'x'.repeat(1_100_000)}` }, staff()));
     expect(huge.status).toBe(413);
-    for (const result of [tooDeep, tooMany, huge])
-      expect(JSON.stringify(result.body)).not.toMatch(/stacktrace|node_modules|at .*\.js/);
+    noInternals(huge);
+  });
+
+  it('refuses an operation whose estimated cost (@cost, @listSize) is too high, before any subgraph', async () => {
+    const expensive = await reachingNoSubgraph(() =>
+      sg.request(
+        {
+          query: `{ reservations(filter: { guestId: "${randomUUID()}" }, first: 1000) { edges { node { id participants { fullName } statusHistory { to } } } } }`,
+        },
+        staff(),
+      ),
+    );
+    expect(expensive.body.errors?.[0]?.extensions).toMatchObject({ code: 'COST_ESTIMATED_TOO_EXPENSIVE' });
+    const affordable = await sg.request<{ reservations: { edges: unknown[] } }>(
+      {
+        query: `{ reservations(filter: { guestId: "${randomUUID()}" }, first: 20) { edges { node { id participants { fullName } } } } }`,
+      },
+      staff(),
+    );
+    expect(affordable.body.errors).toBeUndefined();
+  });
+});
+
+describe('readiness', () => {
+  it('is ready once the supergraph is loaded and every subgraph answers', async () => {
+    const response = await fetch(new URL('/readiness', sg.gateway.url));
+    expect(response.status).toBe(200);
   });
 });
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { buildManifest, partnerManifestPath, readManifest } from '../../../gateway/persisted-operations.js';
-import { scopeRules, withoutSecurityFeatures } from '../../../gateway/security.js';
+import { routedSupergraph } from '../../../gateway/runtime.js';
 import { composeSupergraph, supergraphPath } from '../../../gateway/supergraph.js';
 import { validateAgainstSupergraph } from '../../../gateway/validate-operations.js';
 
@@ -11,14 +12,22 @@ describe('the supergraph', () => {
     expect(readFileSync(supergraphPath, 'utf8'), 'run npm run compose').toBe(composeSupergraph());
   });
 
-  it('carries the access rules, and hands the query planner a supergraph without them', () => {
+  it('carries the access rules and the cost annotations for the gateway to enforce', () => {
     const supergraph = composeSupergraph();
-    expect(scopeRules(supergraph).get('Mutation.checkInReservation')).toEqual([['service'], ['staff']]);
-    const stripped = withoutSecurityFeatures(supergraph);
-    expect(scopeRules(stripped).size).toBe(0);
-    expect(stripped).not.toMatch(/directive @(requiresScopes|authenticated)|specs\.apollo\.dev\/(authenticated|requiresScopes)/);
-    expect(stripped).not.toMatch(/^type \w+[^\n{]*@authenticated/m);
-    expect(stripped).toContain('checkInReservation');
+    expect(supergraph).toMatch(
+      /checkInReservation\(input: TransitionInput!\): Reservation! [^\n]*@requiresScopes\(scopes: \[\["service"\], \["staff"\]\]\)/,
+    );
+    expect(supergraph).toMatch(/^type Reservation [^\n{]*@authenticated/m);
+    expect(supergraph).toMatch(
+      /reservations\(filter: ReservationSearchFilter![^\n]*@listSize\(slicingArguments: \["first"\], sizedFields: \["edges"\]\)/,
+    );
+    expect(supergraph).not.toMatch(/@policy\(/);
+  });
+
+  it('is routed to where the subgraphs listen, and to nowhere else', () => {
+    const routed = print(routedSupergraph(readFileSync(supergraphPath, 'utf8'), { reservations: 'http://10.0.0.1:9/graphql' }));
+    expect(routed).toContain('@join__graph(name: "reservations", url: "http://10.0.0.1:9/graphql")');
+    expect(routed).toContain('@join__graph(name: "trip-catalog", url: "http://localhost:4106/")');
   });
 });
 
