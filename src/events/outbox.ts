@@ -1,12 +1,14 @@
 import type { ReservationView } from '../app/views.js';
 import type { Prisma } from '../db/__generated__/prisma/client.js';
-import { type RandomBytes, uuidV7 } from '../domain/index.js';
+import { ERASED_MARKER, type RandomBytes, uuidV7 } from '../domain/index.js';
 import {
   EVENT_TYPES,
   type NotificationTemplate,
   type ReservationCreated,
+  type ReservationPersonalDataErased,
   type ReservationStatusChanged,
   reservationCreatedSchema,
+  reservationPersonalDataErasedSchema,
   reservationStatusChangedSchema,
   TOPICS,
 } from './contracts.js';
@@ -101,6 +103,27 @@ export function reservationCreatedEvent(
   });
 }
 
+export function personalDataErasedEvent(
+  context: OutboxContext,
+  erasure: { id: string; guestId: string | null; scope: 'reservation' | 'participant'; rev: number; actor: string },
+): OutboxEntry {
+  const payload: ReservationPersonalDataErased = reservationPersonalDataErasedSchema.parse({
+    reservationId: erasure.id,
+    guestId: erasure.guestId,
+    scope: erasure.scope,
+    rev: erasure.rev,
+    actor: erasure.actor,
+    erasedAt: context.now.toISOString(),
+  });
+  return entry(context, {
+    kind: 'event',
+    aggregateId: erasure.id,
+    type: EVENT_TYPES.reservationPersonalDataErased,
+    destination: TOPICS.reservationPersonalDataErased,
+    payload,
+  });
+}
+
 export function notification(
   context: OutboxContext,
   template: NotificationTemplate,
@@ -121,7 +144,12 @@ export function notification(
   });
 }
 
-export async function enqueue(tx: Prisma.TransactionClient, entries: OutboxEntry[]): Promise<void> {
+/** A notification to a contact whose personal data was erased has nobody to go to. */
+const hasRecipient = (message: OutboxEntry): boolean =>
+  message.kind !== 'notification' || (message.payload.recipient as { email?: string } | undefined)?.email !== ERASED_MARKER;
+
+export async function enqueue(tx: Prisma.TransactionClient, all: OutboxEntry[]): Promise<void> {
+  const entries = all.filter(hasRecipient);
   if (entries.length === 0) return;
   await tx.outboxMessage.createMany({
     data: entries.map((message) => ({
