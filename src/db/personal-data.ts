@@ -9,6 +9,7 @@ import type {
 import type { ReservationKey } from '../app/views.js';
 import type { AgeCategory } from '../domain/index.js';
 import type { Prisma, PrismaClient } from './__generated__/prisma/client.js';
+import type { OutboxRow } from './outbox-row.js';
 import { dateOf, isoOf, participantView, reservationView } from './reservation-repository.js';
 
 /**
@@ -16,17 +17,6 @@ import { dateOf, isoOf, participantView, reservationView } from './reservation-r
  * erasure is one short transaction on one reservation: the retention job and a guest's erasure
  * never hold locks across reservations.
  */
-
-/** An outbox row, as the events adapter builds it (src/events/outbox.ts, OutboxEntry). */
-export interface OutboxRow {
-  id: string;
-  kind: 'event' | 'notification';
-  aggregateId: string;
-  type: string;
-  destination: string;
-  payload: Record<string, unknown>;
-  headers: Record<string, string>;
-}
 
 /** Builds the event announcing one erasure (so downstream copies go too). */
 export type AnnounceErasure = (erasure: ReservationErasure & ErasureRecord) => OutboxRow;

@@ -1,5 +1,6 @@
 import type { ReservationView } from '../app/views.js';
 import type { Prisma } from '../db/__generated__/prisma/client.js';
+import type { OutboxRow } from '../db/outbox-row.js';
 import { ERASED_MARKER, type RandomBytes, uuidV7 } from '../domain/index.js';
 import {
   EVENT_TYPES,
@@ -18,17 +19,8 @@ import {
  * for Kafka and notifications for svc-notifications. The relay delivers them after commit.
  */
 
-export interface OutboxEntry {
-  /** The event id (CloudEvents `ce_id`), also the notification's idempotency key. */
-  id: string;
-  kind: 'event' | 'notification';
-  aggregateId: string;
-  type: string;
-  /** A Kafka topic, or a notification template. */
-  destination: string;
-  payload: Record<string, unknown>;
-  headers: Record<string, string>;
-}
+/** One message to write (the row shape lives with the SQL: src/db/outbox-row.ts). */
+export type OutboxEntry = OutboxRow;
 
 export interface OutboxContext {
   now: Date;

@@ -48,6 +48,9 @@ async function contactOf(id: string): Promise<{ contact_email: string; notes: st
   return rows[0];
 }
 
+const erased = (id: string) =>
+  vi.waitFor(async () => expect((await contactOf(id)).contact_email).toBe('erased'), { timeout: 60_000, interval: 200 });
+
 const send = (message: ReturnType<typeof guestErasedMessage>) =>
   producer.send({ topic: TOPICS.guestErased, messages: [message] });
 
@@ -59,10 +62,7 @@ describe('guest.erased', () => {
   it("erases the guest's personal data and announces it on Kafka", async () => {
     reservation = await book(guest, 'Ottilie Eventerase', 'ottilie.eventerase@example.org');
     await send(guestErasedMessage(guest, eventId));
-    await vi.waitFor(async () => expect((await contactOf(reservation.id)).contact_email).toBe('erased'), {
-      timeout: 60_000,
-      interval: 200,
-    });
+    await erased(reservation.id);
     expect(await findStrings(test.service.pool, ['Ottilie Eventerase', 'ottilie.eventerase@example.org'])).toEqual([]);
     const { rows } = await test.service.pool.query('SELECT outcome FROM reservations.processed_messages WHERE message_id = $1', [
       eventId,
@@ -94,10 +94,7 @@ describe('guest.erased', () => {
     const marker = randomUUID();
     const markerReservation = await book(marker, 'Marker Person', 'marker.person@example.org');
     await send(guestErasedMessage(marker));
-    await vi.waitFor(async () => expect((await contactOf(markerReservation.id)).contact_email).toBe('erased'), {
-      timeout: 60_000,
-      interval: 200,
-    });
+    await erased(markerReservation.id);
     expect((await contactOf(reservation.id)).notes).toBe('Added after the erasure');
   });
 
@@ -117,9 +114,6 @@ describe('guest.erased', () => {
     const after = randomUUID();
     const booked = await book(after, 'After Deadletter', 'after.deadletter@example.org');
     await send(guestErasedMessage(after));
-    await vi.waitFor(async () => expect((await contactOf(booked.id)).contact_email).toBe('erased'), {
-      timeout: 60_000,
-      interval: 200,
-    });
+    await erased(booked.id);
   });
 });
