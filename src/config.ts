@@ -71,6 +71,11 @@ const schema = z.object({
     .min(60_000)
     .default(6 * 60 * 60 * 1000),
 
+  /** Personal data of a reservation is erased this many months after its trip date (README, Personal data). */
+  PERSONAL_DATA_RETENTION_MONTHS: z.coerce.number().int().min(1).max(1_200).default(36),
+  PERSONAL_DATA_RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(100),
+  GUEST_ERASED_CONSUMER_ENABLED: booleanFlag.default(true),
+
   KAFKA_BROKERS: z
     .string()
     .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, 'must be host:port[,host:port...]')

@@ -7,15 +7,20 @@ import type { JSONWebKeySet } from 'jose';
 import type pg from 'pg';
 import { type DepositSweepReport, scheduleDepositSweep } from './app/deposit-sweep.js';
 import { type AppDeps, forOneRequest } from './app/deps.js';
+import { type RetentionReport, scheduleRetention } from './app/personal-data-retention.js';
+import type { PersonalDataStore } from './app/ports/personal-data-store.js';
 import { OutboundClients } from './clients/services.js';
 import type { Config } from './config.js';
 import { schedulePartitionMaintenance } from './db/maintenance.js';
 import { migrate, migrationsTableSchema, pendingOf, readMigrations } from './db/migrations.js';
+import { PrismaPersonalDataStore } from './db/personal-data.js';
 import { createPool, createPrisma, type PrismaClient } from './db/pool.js';
 import { type Caller, UnauthenticatedError } from './domain/index.js';
 import { TOPICS } from './events/contracts.js';
+import { GuestErasedConsumer } from './events/guest-erased-consumer.js';
 import { createKafka, KafkaEventPublisher } from './events/kafka.js';
 import { HttpNotificationSender } from './events/notification-sender.js';
+import { personalDataErasedEvent } from './events/outbox.js';
 import { type NotificationSender, OutboxRelay, outboxLag } from './events/outbox-relay.js';
 import { consumerLag, consumerProblem, PaymentProcessedConsumer } from './events/payment-consumer.js';
 import { createApolloServer } from './graphql/apollo.js';
@@ -39,6 +44,9 @@ export interface Service {
   relay: OutboxRelay;
   /** Retries failed deposit requests and expires overdue holds (also on a timer). */
   depositSweep: { runNow(): Promise<DepositSweepReport> };
+  /** Erases personal data past its retention (also on the maintenance timer). */
+  retention: { runNow(): Promise<RetentionReport> };
+  personalData: PersonalDataStore;
   stop(): Promise<void>;
 }
 
@@ -100,6 +108,30 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     logger.child({ component: 'deposit-sweep' }),
   );
 
+  const personalData = countingErasures(
+    new PrismaPersonalDataStore(
+      prisma,
+      (erasure) => personalDataErasedEvent({ now: erasure.at, random: deps.random }, erasure),
+      deps.transactionOptions,
+    ),
+    metrics,
+  );
+  const retention = scheduleRetention(
+    personalData,
+    {
+      months: config.PERSONAL_DATA_RETENTION_MONTHS,
+      batchSize: config.PERSONAL_DATA_RETENTION_BATCH_SIZE,
+      maxBatches: 100,
+      intervalMs: config.PARTITION_MAINTENANCE_INTERVAL_MS,
+      clock: deps.clock,
+      onRun: () => metrics.markRetentionRun(new Date()),
+    },
+    logger.child({ component: 'personal-data-retention' }),
+  );
+  void retention
+    .runNow()
+    .catch((error: unknown) => logger.error({ err: error }, 'personal data retention failed; it will run again'));
+
   const authenticator = await createAuthenticator(config, logger);
   const kafka = config.KAFKA_BROKERS
     ? createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: config.KAFKA_CLIENT_ID }, logger)
@@ -134,8 +166,18 @@ export async function startService(options: ServiceOptions): Promise<Service> {
           onRestart: () => metrics.countConsumerRestart(),
         })
       : null;
+  const guestErased =
+    kafka && config.GUEST_ERASED_CONSUMER_ENABLED
+      ? new GuestErasedConsumer(kafka, personalData, prisma, deps.clock, logger.child({ component: 'guest-erased-consumer' }), {
+          // A group of its own: members of one group with different subscriptions confuse kafkajs' assignment.
+          groupId: `${config.KAFKA_CONSUMER_GROUP}.guest-erased`,
+          onDeadLetter: (store) => metrics.countDeadLetter(store),
+          onRestart: () => metrics.countConsumerRestart(),
+        })
+      : null;
   // Kafka may be down at start: the consumer keeps trying in the background (and after a crash).
   consumer?.start();
+  guestErased?.start();
   metrics.setProbes({
     outboxLag: () => outboxLag(pool),
     pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
@@ -184,6 +226,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       const kafkaDown = publisher !== null && !publisher.isConnected() && !config.READINESS_REQUIRES_KAFKA;
       if (problem && !kafkaDown) failed.push(problem);
     }
+    // Reported, not a reason to leave rotation: erasures wait in the topic and bookings go on.
+    if (guestErased) {
+      const status = guestErased.status();
+      checks.guestErasedConsumer =
+        consumerProblem(status, new Date(), config.PAYMENT_CONSUMER_READY_GRACE_MS, 'guest.erased consumer') ??
+        (status.running ? 'running' : 'starting');
+    }
     return { failed, checks };
   };
 
@@ -218,6 +267,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         caller,
         loaders: createLoaders(prisma),
         deps: forOneRequest(deps),
+        personalData,
         logger: logger.child({ requestId }),
       };
     },
@@ -234,12 +284,15 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     deps,
     relay,
     depositSweep,
+    retention,
+    personalData,
     stop: async () => {
       // 1. Say not ready and ask keep-alive clients to reconnect elsewhere, while still serving,
       //    so a load balancer drains this instance before it stops listening.
       shuttingDown = true;
       maintenance.stop();
       depositSweep.stop();
+      retention.stop();
       await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));
       // 2. Stop accepting; requests in flight finish; idle keep-alive connections close.
       await new Promise<void>((resolve) => {
@@ -250,6 +303,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       // Everything committed so far gets one more chance to leave before the pool closes.
       await relay.stop();
       await consumer?.stop().catch((error: unknown) => logger.warn({ err: error }, 'payment consumer did not stop cleanly'));
+      await guestErased
+        ?.stop()
+        .catch((error: unknown) => logger.warn({ err: error }, 'guest.erased consumer did not stop cleanly'));
       await publisher?.close().catch(() => {});
       await prisma.$disconnect();
       await pool.end();
@@ -289,5 +345,18 @@ function outboundClients(config: Config, logger: Logger, metrics: Metrics): Outb
     breaker: { failureThreshold: config.BREAKER_FAILURE_THRESHOLD, coolDownMs: config.BREAKER_COOL_DOWN_MS },
     onBreakerChange: (service, state) => logger.warn({ service, state }, 'circuit breaker changed state'),
     onCall: (service, outcome, seconds) => metrics.observeDependencyCall(service, outcome, seconds),
+  });
+}
+
+/** Counts committed erasures by what triggered them (retention has no guest; events come from a service). */
+function countingErasures(store: PersonalDataStore, metrics: Metrics): PersonalDataStore {
+  return Object.assign(Object.create(store) as PersonalDataStore, {
+    eraseReservation: async (...args: Parameters<PersonalDataStore['eraseReservation']>) => {
+      const erasure = await store.eraseReservation(...args);
+      const [, record] = args;
+      const trigger = record.guestId === null ? 'retention' : record.actor.startsWith('service:') ? 'event' : 'request';
+      if (erasure) metrics.countPersonalDataErasures(trigger, 1);
+      return erasure;
+    },
   });
 }

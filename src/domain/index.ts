@@ -60,6 +60,19 @@ export {
   validateParticipantChanges,
 } from './participant.js';
 export {
+  ageCategoryOn,
+  assertMayErasePersonalData,
+  assertMayExportPersonalData,
+  ERASED_MARKER,
+  eraseParticipant,
+  eraseReservation,
+  MAX_ERASURE_REASON_LENGTH,
+  type PersonalParticipant,
+  type PersonalReservation,
+  retentionCutoff,
+  validateErasureRequest,
+} from './personal-data.js';
+export {
   BOOKING_HORIZON_YEARS,
   type Contact,
   type ContactInput,

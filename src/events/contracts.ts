@@ -11,12 +11,18 @@ export const TOPICS = {
   reservationStatusChanged: 'novatrek.booking.reservation.status-changed',
   paymentProcessed: 'novatrek.support.payment.processed',
   paymentProcessedDeadLetter: 'novatrek.support.payment.processed.dlq',
+  reservationPersonalDataErased: 'novatrek.booking.reservation.personal-data-erased',
+  /** Assumed contract of svc-guest-profiles (docs/asyncapi.yaml). */
+  guestErased: 'novatrek.guest.profile.erased',
+  guestErasedDeadLetter: 'novatrek.guest.profile.erased.dlq',
 } as const;
 
 export const EVENT_TYPES = {
   reservationCreated: 'reservation.created',
   reservationStatusChanged: 'reservation.status_changed',
   paymentProcessed: 'payment.processed',
+  reservationPersonalDataErased: 'reservation.personal-data-erased',
+  guestErased: 'guest.erased',
 } as const;
 
 /** CloudEvents `source` of everything this service emits. */
@@ -30,6 +36,13 @@ export const EVENT_SOURCE = 'urn:novatrek:booking:svc-reservations';
 export const PAYMENT_PROCESSED_ATTRIBUTES = {
   specversion: '1.0',
   type: EVENT_TYPES.paymentProcessed,
+  contentType: 'application/json',
+} as const;
+
+/** What a consumed `guest.erased` message must say in its CloudEvents headers. */
+export const GUEST_ERASED_ATTRIBUTES = {
+  specversion: '1.0',
+  type: EVENT_TYPES.guestErased,
   contentType: 'application/json',
 } as const;
 
@@ -86,14 +99,44 @@ export const paymentProcessedSchema = z
   })
   .meta({ title: 'payment.processed', description: 'svc-payments processed a payment (consumed by svc-reservations).' });
 
+export const reservationPersonalDataErasedSchema = z
+  .object({
+    reservationId: z.uuid(),
+    guestId: z.uuid().nullable().describe('the guest whose erasure this was; null for retention (all of the reservation)'),
+    scope: z
+      .enum(['reservation', 'participant'])
+      .describe('reservation: all personal data of the reservation; participant: the guest’s own participant rows only'),
+    rev: z.int().min(1).describe('the reservation revision after the erasure'),
+    actor: z.string().min(1),
+    erasedAt: instant,
+  })
+  .meta({
+    title: 'reservation.personal-data-erased',
+    description: 'Personal data of a reservation was erased; consumers erase their copies (names, contact, notes, reasons).',
+  });
+
+export const guestErasedSchema = z
+  .object({
+    guestId: z.uuid(),
+    erasedAt: instant,
+  })
+  .meta({
+    title: 'guest.erased',
+    description: 'svc-guest-profiles erased a guest (assumed contract; consumed by svc-reservations).',
+  });
+
 export type ReservationCreated = z.infer<typeof reservationCreatedSchema>;
 export type ReservationStatusChanged = z.infer<typeof reservationStatusChangedSchema>;
 export type PaymentProcessed = z.infer<typeof paymentProcessedSchema>;
+export type ReservationPersonalDataErased = z.infer<typeof reservationPersonalDataErasedSchema>;
+export type GuestErased = z.infer<typeof guestErasedSchema>;
 
 export const EVENT_SCHEMAS = {
   'reservation.created': reservationCreatedSchema,
   'reservation.status_changed': reservationStatusChangedSchema,
   'payment.processed': paymentProcessedSchema,
+  'reservation.personal-data-erased': reservationPersonalDataErasedSchema,
+  'guest.erased': guestErasedSchema,
 } as const;
 
 export function jsonSchemaOf(name: keyof typeof EVENT_SCHEMAS): Record<string, unknown> {

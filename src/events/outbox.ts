@@ -1,12 +1,15 @@
 import type { ReservationView } from '../app/views.js';
 import type { Prisma } from '../db/__generated__/prisma/client.js';
-import { type RandomBytes, uuidV7 } from '../domain/index.js';
+import type { OutboxRow } from '../db/outbox-row.js';
+import { ERASED_MARKER, type RandomBytes, uuidV7 } from '../domain/index.js';
 import {
   EVENT_TYPES,
   type NotificationTemplate,
   type ReservationCreated,
+  type ReservationPersonalDataErased,
   type ReservationStatusChanged,
   reservationCreatedSchema,
+  reservationPersonalDataErasedSchema,
   reservationStatusChangedSchema,
   TOPICS,
 } from './contracts.js';
@@ -16,17 +19,8 @@ import {
  * for Kafka and notifications for svc-notifications. The relay delivers them after commit.
  */
 
-export interface OutboxEntry {
-  /** The event id (CloudEvents `ce_id`), also the notification's idempotency key. */
-  id: string;
-  kind: 'event' | 'notification';
-  aggregateId: string;
-  type: string;
-  /** A Kafka topic, or a notification template. */
-  destination: string;
-  payload: Record<string, unknown>;
-  headers: Record<string, string>;
-}
+/** One message to write (the row shape lives with the SQL: src/db/outbox-row.ts). */
+export type OutboxEntry = OutboxRow;
 
 export interface OutboxContext {
   now: Date;
@@ -101,6 +95,27 @@ export function reservationCreatedEvent(
   });
 }
 
+export function personalDataErasedEvent(
+  context: OutboxContext,
+  erasure: { id: string; guestId: string | null; scope: 'reservation' | 'participant'; rev: number; actor: string },
+): OutboxEntry {
+  const payload: ReservationPersonalDataErased = reservationPersonalDataErasedSchema.parse({
+    reservationId: erasure.id,
+    guestId: erasure.guestId,
+    scope: erasure.scope,
+    rev: erasure.rev,
+    actor: erasure.actor,
+    erasedAt: context.now.toISOString(),
+  });
+  return entry(context, {
+    kind: 'event',
+    aggregateId: erasure.id,
+    type: EVENT_TYPES.reservationPersonalDataErased,
+    destination: TOPICS.reservationPersonalDataErased,
+    payload,
+  });
+}
+
 export function notification(
   context: OutboxContext,
   template: NotificationTemplate,
@@ -121,7 +136,12 @@ export function notification(
   });
 }
 
-export async function enqueue(tx: Prisma.TransactionClient, entries: OutboxEntry[]): Promise<void> {
+/** A notification to a contact whose personal data was erased has nobody to go to. */
+const hasRecipient = (message: OutboxEntry): boolean =>
+  message.kind !== 'notification' || (message.payload.recipient as { email?: string } | undefined)?.email !== ERASED_MARKER;
+
+export async function enqueue(tx: Prisma.TransactionClient, all: OutboxEntry[]): Promise<void> {
+  const entries = all.filter(hasRecipient);
   if (entries.length === 0) return;
   await tx.outboxMessage.createMany({
     data: entries.map((message) => ({

@@ -1,10 +1,10 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { AppDeps } from '../app/deps.js';
 import { changeReservationIn } from '../app/unit-of-work.js';
-import { databaseAnswers } from '../db/dead-letter-repository.js';
 import { findReservations } from '../db/reservation-repository.js';
 import type { PaymentProcessed } from './contracts.js';
-import type { DeadLetterSink, DeadLetterSource, DeadLetterStore } from './dead-letter-sink.js';
+import type { DeadLetterSink, DeadLetterSource } from './dead-letter-sink.js';
+import { type ProcessedMessage as Processed, type ProcessingPolicy, processToTheEnd } from './message-processing.js';
 import { readPaymentMessage } from './payment-message.js';
 
 /**
@@ -82,51 +82,18 @@ async function applyPayment(
   return { kind: confirm ? 'confirmed' : 'settled' };
 }
 
-export interface ProcessingPolicy {
-  /** Attempts at a message whose handling throws (a lost race, a passing database error). */
-  attempts: number;
-  /** Backoff before the second attempt, doubled after each. */
-  backoffMs: number;
-  /** Called while waiting, so the consumer group does not drop a member that is retrying. */
-  heartbeat?: () => Promise<void>;
-}
-
-export type ProcessedMessage = { outcome: PaymentOutcome; store?: DeadLetterStore };
+export type { ProcessingPolicy };
+export type ProcessedMessage = Processed<PaymentOutcome>;
 
 /**
- * Handles one message to its end: handled, or durably dead-lettered. A message whose handling
- * keeps throwing while the database answers fails by itself (a value PostgreSQL refuses, say):
- * it is dead-lettered with the error, so no single message stops the consumer. While the
- * database does not answer, it throws: the offset stays uncommitted and the message comes again.
+ * Handles one `payment.processed` message to its end: handled, or durably dead-lettered (see
+ * processToTheEnd).
  */
-export async function processPaymentMessage(
+export function processPaymentMessage(
   deps: AppDeps,
   sink: DeadLetterSink,
   source: DeadLetterSource,
   policy: ProcessingPolicy,
 ): Promise<ProcessedMessage> {
-  let outcome: PaymentOutcome | null = null;
-  for (let attempt = 1; !outcome; attempt++) {
-    try {
-      outcome = await handlePaymentMessage(deps, source.topic, source.message);
-    } catch (error) {
-      if (attempt < policy.attempts) {
-        await pause(policy.backoffMs * 2 ** (attempt - 1), policy.heartbeat);
-        continue;
-      }
-      if (!(await databaseAnswers(deps.prisma))) throw error;
-      const detail = error instanceof Error ? error.message : String(error);
-      outcome = { kind: 'dead-letter', reason: `processing failed ${attempt} times: ${detail}`.slice(0, 1000) };
-    }
-  }
-  if (outcome.kind !== 'dead-letter') return { outcome };
-  return { outcome, store: await sink.store(source, outcome.reason) };
-}
-
-async function pause(ms: number, heartbeat?: () => Promise<void>): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, until - Date.now())));
-    await heartbeat?.().catch(() => {});
-  }
+  return processToTheEnd(deps.prisma, sink, source, policy, () => handlePaymentMessage(deps, source.topic, source.message));
 }

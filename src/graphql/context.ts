@@ -1,4 +1,5 @@
 import type { Actor, AppDeps } from '../app/deps.js';
+import type { PersonalDataStore } from '../app/ports/personal-data-store.js';
 import { type Caller, UnauthenticatedError } from '../domain/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { Loaders } from './loaders.js';
@@ -10,6 +11,8 @@ export interface GraphQLContext {
   caller: Caller | null;
   loaders: Loaders;
   deps: AppDeps;
+  /** Erasure and export of personal data (src/db/personal-data.ts). */
+  personalData: PersonalDataStore;
   logger: Logger;
 }
 

@@ -25,6 +25,10 @@ export interface Metrics {
   /** A consumed message dead-lettered, by where it was kept (topic, or the dead_letters table). */
   countDeadLetter(store: 'topic' | 'table'): void;
   countConsumerRestart(): void;
+  /** Reservations whose personal data was erased, by trigger (request, event, retention). */
+  countPersonalDataErasures(trigger: 'request' | 'event' | 'retention', reservations: number): void;
+  /** A finished retention run (its time is exported, so a stalled job can be alerted on). */
+  markRetentionRun(at: Date): void;
 }
 
 const BREAKER_STATES = ['closed', 'half-open', 'open'] as const;
@@ -136,8 +140,22 @@ export function createMetrics(): Metrics {
     },
   });
 
+  const erasures = new Counter({
+    name: 'reservations_personal_data_erasures_total',
+    help: 'Reservations whose personal data was erased, by trigger: request (staff), event (guest.erased), retention',
+    labelNames: ['trigger'],
+    registers: [registry],
+  });
+  const retentionRun = new Gauge({
+    name: 'reservations_personal_data_retention_last_run_timestamp_seconds',
+    help: 'When the personal-data retention job last finished a run (Unix seconds)',
+    registers: [registry],
+  });
+
   return {
     registry,
+    countPersonalDataErasures: (trigger, reservations) => erasures.inc({ trigger }, reservations),
+    markRetentionRun: (at) => retentionRun.set(at.getTime() / 1_000),
     observeDependencyCall: (service, outcome, seconds) => dependencyCalls.observe({ service, outcome }, seconds),
     setProbes: (next) => {
       probes = next;
