@@ -21,7 +21,7 @@ function entityKeys(schema: GraphQLSchema): Map<string, string[][]> {
       if (directive.name.value !== 'key') continue;
       const fields = directive.arguments?.find((argument) => argument.name.value === 'fields')?.value;
       if (fields?.kind !== Kind.STRING) continue;
-      // A key is a selection set; ours are flat, and a nested one only needs its top fields present.
+      // A key is a selection set; ours are flat (a nested key would need its own check here).
       const selection = parse(`{ ${fields.value} }`).definitions[0];
       if (selection?.kind === Kind.OPERATION_DEFINITION) {
         sets.push(selection.selectionSet.selections.flatMap((node) => (node.kind === Kind.FIELD ? [node.name.value] : [])));
@@ -32,8 +32,8 @@ function entityKeys(schema: GraphQLSchema): Map<string, string[][]> {
   return keys;
 }
 
-const isKeyValue = (value: unknown): boolean =>
-  typeof value === 'string' || typeof value === 'number' || (typeof value === 'object' && value !== null);
+/** Our keys are flat ids and codes: a string (or a number, as GraphQL's ID accepts). */
+const isKeyValue = (value: unknown): boolean => typeof value === 'string' || typeof value === 'number';
 
 /** Why a representation cannot be resolved, or null when it can. */
 function problemOf(representation: unknown, keys: Map<string, string[][]>): { field: string; message: string } | null {

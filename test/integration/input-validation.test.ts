@@ -1,0 +1,143 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CREATE, reservationInput } from '../support/factories.js';
+import { type GraphQLResult, useService } from '../support/service.js';
+import { snapshotTables } from '../support/snapshot.js';
+
+const test = useService();
+
+const CANCEL = `mutation($input: CancelReservationInput!) { cancelReservation(input: $input) { rev status } }`;
+const CONFIRM = `mutation($input: TransitionInput!) { confirmReservation(input: $input) { rev status } }`;
+const SEARCH = `query($partnerId: String) { reservations(filter: { partnerId: $partnerId }) { edges { cursor } } }`;
+const BY_REFERENCE = `query($reference: String!, $partnerId: String) {
+  reservationByPartnerReference(partnerReference: $reference, partnerId: $partnerId) { id }
+}`;
+
+function refusal(result: GraphQLResult) {
+  const [error] = result.errors ?? [];
+  return { code: error?.extensions?.code, field: error?.extensions?.field };
+}
+
+describe('text arguments are checked before they reach SQL', () => {
+  let reservation: { id: string; rev: number };
+
+  beforeEach(async () => {
+    const created = await test.graphql<{ createReservation: { id: string; rev: number } }>(CREATE, {
+      input: reservationInput(),
+    });
+    reservation = created.data?.createReservation ?? { id: '', rev: 0 };
+    expect(reservation.id).not.toBe('');
+  });
+
+  it.each([
+    ['10,000 characters', 'x'.repeat(10_000)],
+    ['a NUL', 'guest asked\u0000'],
+    ['an escape character', 'guest \u001b[31masked'],
+    ['only spaces', '   '],
+    ['nothing', ''],
+    ['an unpaired surrogate', 'guest asked \ud800'],
+  ])('refuses a cancellation reason of %s, and changes nothing', async (_, reason) => {
+    const before = await snapshotTables(test.db.pool);
+    const result = await test.graphql(CANCEL, { input: { id: reservation.id, expectedRev: reservation.rev, reason } });
+    expect(refusal(result)).toEqual({ code: 'BAD_USER_INPUT', field: 'input.reason' });
+    expect(await snapshotTables(test.db.pool)).toEqual(before);
+  });
+
+  it.each([
+    ['10,000 characters', 'x'.repeat(10_000)],
+    ['a NUL', '\u0000'],
+    ['only spaces', '  '],
+  ])('refuses a confirmation reason of %s', async (_, reason) => {
+    const before = await snapshotTables(test.db.pool);
+    const result = await test.graphql(CONFIRM, { input: { id: reservation.id, expectedRev: reservation.rev, reason } });
+    expect(refusal(result)).toEqual({ code: 'BAD_USER_INPUT', field: 'input.reason' });
+    expect(await snapshotTables(test.db.pool)).toEqual(before);
+  });
+
+  it('stores a reason trimmed, with its line breaks, emoji and combining marks', async () => {
+    const reason = '  Storm warning 🌩️\nTrip moved — café closed (e\u0301)  ';
+    const result = await test.graphql<{ cancelReservation: { status: string } }>(
+      `mutation($input: CancelReservationInput!) { cancelReservation(input: $input) { status statusHistory { reason } } }`,
+      { input: { id: reservation.id, expectedRev: reservation.rev, reason } },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.cancelReservation).toMatchObject({
+      status: 'CANCELLED',
+      statusHistory: [{ reason: 'created' }, { reason: reason.trim() }],
+    });
+  });
+
+  it('refuses a NUL in the partner filter of a search', async () => {
+    expect(refusal(await test.graphql(SEARCH, { partnerId: 'acme\u0000' }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'filter.partnerId',
+    });
+  });
+
+  it.each([
+    ['reference', { reference: 'ACME-1\u0000', partnerId: 'acme' }, 'partnerReference'],
+    ['partner', { reference: 'ACME-1', partnerId: 'ac\u0000me' }, 'partnerId'],
+    ['reference of 10,000 characters', { reference: 'R'.repeat(10_000), partnerId: 'acme' }, 'partnerReference'],
+  ])('refuses a bad %s in a lookup by partner reference', async (_, variables, field) => {
+    expect(refusal(await test.graphql(BY_REFERENCE, variables))).toEqual({ code: 'BAD_USER_INPUT', field });
+  });
+
+  it('lists every problem of an input in one answer, with field paths into lists', async () => {
+    const result = await test.graphql(CREATE, {
+      input: reservationInput({
+        notes: 'a\u0000b',
+        participants: [
+          { fullName: 'Ada', ageCategory: 'ADULT' },
+          { fullName: 'x'.repeat(300), ageCategory: 'ADULT' },
+        ],
+      }),
+    });
+    expect(result.errors?.[0]?.extensions?.fields).toEqual([
+      { field: 'input.notes', message: 'must not contain control characters other than line breaks and tabs' },
+      { field: 'input.participants.1.fullName', message: 'must be at most 200 characters (it has 300)' },
+    ]);
+  });
+
+  it('refuses a list longer than the limit before looking at its items', async () => {
+    const statuses = Array.from({ length: 5_000 }, () => 'PENDING');
+    const result = await test.graphql(
+      `query($status: [ReservationStatus!]) { reservations(filter: { partnerId: "acme", status: $status }) { edges { cursor } } }`,
+      { status: statuses },
+    );
+    expect(refusal(result)).toEqual({ code: 'BAD_USER_INPUT', field: 'filter.status' });
+  });
+
+  it('refuses a trip date before year 1 (PostgreSQL has no year 0) as bad input', async () => {
+    const result = await test.graphql(
+      `query($from: Date) { reservations(filter: { partnerId: "acme", tripDateFrom: $from }) { edges { cursor } } }`,
+      { from: '0000-12-31' },
+    );
+    expect(refusal(result)).toEqual({ code: 'BAD_USER_INPUT', field: 'from' });
+  });
+});
+
+describe('variables GraphQL cannot coerce', () => {
+  it('name the path of the wrong value in extensions.field', async () => {
+    const result = await test.graphql(CREATE, {
+      input: reservationInput({ participants: [{ fullName: 'Ada', ageCategory: 'ADULT' }, { fullName: 42 }] }),
+    });
+    expect(result.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.participants.1.fullName',
+      fields: [{ field: 'input.participants.1.fullName', message: 'String cannot represent a non string value: 42' }],
+    });
+  });
+
+  it('name a missing required field of an input', async () => {
+    const { contact: _missing, ...input } = reservationInput();
+    const result = await test.graphql(CREATE, { input });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.contact' });
+  });
+
+  it('name the variable itself when it is missing or out of range', async () => {
+    expect((await test.graphql(CREATE, {})).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input' });
+    const overflow = await test.graphql(CANCEL, {
+      input: { id: '019ab5c4-0000-7000-8000-000000000000', expectedRev: 2 ** 31, reason: 'x' },
+    });
+    expect(overflow.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.expectedRev' });
+  });
+});
