@@ -86,6 +86,10 @@ export function createFormatError(logger: Logger) {
       const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions: withVariableField(extensions, formatted.message, error) };
     }
+    // graphql-js stops coercing variables after 50 problems with an error of no code of its own.
+    if (formatted.message.startsWith('Too many errors processing variables')) {
+      return { message: formatted.message, extensions: { code: 'BAD_USER_INPUT' } };
+    }
     logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving a request');
     return {
       message: 'Internal server error.',

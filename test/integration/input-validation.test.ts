@@ -133,6 +133,14 @@ describe('variables GraphQL cannot coerce', () => {
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.contact' });
   });
 
+  it('answer more than 50 wrong values as bad input, not as a server error', async () => {
+    const participants = Array.from({ length: 60 }, () => ({ fullName: null, ageCategory: 'ADULT' }));
+    const result = await test.graphql(CREATE, { input: reservationInput({ participants }) });
+    const codes = new Set(result.errors?.map((error) => error.extensions?.code));
+    expect(result.errors?.length).toBeGreaterThan(50);
+    expect([...codes]).toEqual(['BAD_USER_INPUT']);
+  });
+
   it('name the variable itself when it is missing or out of range', async () => {
     expect((await test.graphql(CREATE, {})).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input' });
     const overflow = await test.graphql(CANCEL, {
