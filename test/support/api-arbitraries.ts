@@ -145,7 +145,7 @@ function validByName(name: string): fc.Arbitrary<Gen> | null {
   return byName[name] ?? null;
 }
 
-function anyOfType(type: GraphQLNamedType, name: string, depth: number): fc.Arbitrary<Gen> {
+function anyOfType(type: GraphQLNamedType, depth: number): fc.Arbitrary<Gen> {
   if (isEnumType(type)) {
     return fc
       .oneof(
@@ -192,7 +192,7 @@ export function inputValue(type: GraphQLInputType, name: string, depth = 0): fc.
   }
   const named = getNamedType(type);
   const valid = validByName(name);
-  const any = anyOfType(named, name, depth);
+  const any = anyOfType(named, depth);
   return valid ? fc.oneof({ weight: 4, arbitrary: valid }, { weight: 1, arbitrary: any }) : any;
 }
 
