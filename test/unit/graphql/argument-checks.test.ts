@@ -1,6 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { type GraphQLObjectType, type GraphQLResolveInfo, getNamedType, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { checkArguments, inputCoordinates, MAX_LIST_ITEMS, TEXT_RULES } from '../../../src/graphql/argument-checks.js';
+import {
+  checkArguments,
+  DEFAULT_TEXT_RULES,
+  inputCoordinates,
+  MAX_LIST_ITEMS,
+  TEXT_RULES,
+} from '../../../src/graphql/argument-checks.js';
 import { variableField } from '../../../src/graphql/errors.js';
 import { exceedsTokens } from '../../../src/graphql/query-limits.js';
 import { buildSchema } from '../../../src/graphql/schema.js';
@@ -75,6 +82,15 @@ describe('the argument checks', () => {
     expect(problemsOf(() => check('Query', 'reservation', { id: '   ' }))).toEqual([
       { field: 'id', message: 'must not be blank' },
     ]);
+  });
+
+  it('are documented in the README, limit by limit', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('**Input checks.**'), readme.indexOf('Limits: query depth'));
+    const limits = new Set([...Object.values(TEXT_RULES), ...Object.values(DEFAULT_TEXT_RULES)].map((rule) => rule.max));
+    for (const max of limits)
+      expect(section, `README lacks the limit ${max}`).toMatch(new RegExp(`\\b${max.toLocaleString('en-US')}\\b`));
+    expect(section).toContain(`holds at most ${MAX_LIST_ITEMS} items`);
   });
 
   it('bound lists, but not the gateway’s entity batch', () => {
