@@ -22,6 +22,7 @@ const CLIENT_ERROR_CODES = new Set([
   'GRAPHQL_VALIDATION_FAILED',
   'GRAPHQL_PARSE_FAILED',
   'BAD_REQUEST',
+  'PAYLOAD_TOO_LARGE',
   'NOT_FOUND',
   'STALE_REVISION',
   'INVALID_TRANSITION',
@@ -34,7 +35,7 @@ const CLIENT_ERROR_CODES = new Set([
 ]);
 const ROLES = ['staff', 'partner', 'guest', 'service'] as const;
 
-async function liveData(focus: number): Promise<LiveData> {
+async function liveData(focus: number, nastiness = 0): Promise<LiveData> {
   const { rows } = await test.db.pool.query<{
     id: string;
     rev: number;
@@ -47,6 +48,7 @@ async function liveData(focus: number): Promise<LiveData> {
        FROM reservations.reservations r ORDER BY r.id`);
   return {
     focus,
+    nastiness,
     reservations: rows.map((row) => ({
       id: row.id,
       rev: row.rev,

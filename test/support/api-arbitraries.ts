@@ -33,6 +33,8 @@ export interface LiveData {
   reservations: { id: string; rev: number; confirmationCode: string; guestId: string; tripId: string; participants: string[] }[];
   /** The reservation most references of this run point to, so that an id and its `expectedRev` agree. */
   focus: number;
+  /** The share of values of this run drawn from anything rather than from valid values (0..1). */
+  nastiness: number;
 }
 
 /** A value to send, made once the live data of the run is known; `OMIT` leaves a field out. */
@@ -145,72 +147,93 @@ function validByName(name: string): fc.Arbitrary<Gen> | null {
   return byName[name] ?? null;
 }
 
-function anyOfType(type: GraphQLNamedType, depth: number): fc.Arbitrary<Gen> {
-  if (isEnumType(type)) {
-    return fc
-      .oneof(
-        { weight: 4, arbitrary: fc.constantFrom(...type.getValues().map((item) => item.value as string)) },
-        { weight: 1, arbitrary: anyText },
-      )
-      .map(value);
+/** A value of a named type that GraphQL accepts, when its field name says nothing more. */
+function plausibleOfType(type: GraphQLNamedType): fc.Arbitrary<Gen> {
+  if (isEnumType(type)) return fc.constantFrom(...type.getValues().map((item) => item.value as string)).map(value);
+  if (isScalarType(type)) {
+    if (type.name === 'Int') return fc.integer({ min: 0, max: 50 }).map(value);
+    if (type.name === 'Float') return fc.double({ noNaN: true, noDefaultInfinity: true }).map(value);
+    if (type.name === 'Boolean') return fc.boolean().map(value);
+    if (type.name === 'Date') return fc.integer({ min: 1, max: 700 }).map((days) => value(daysFromToday(days)));
+    if (type.name === '_Any') return representation();
   }
-  if (isInputObjectType(type)) return inputObject(type.getFields(), depth);
+  return fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }).map(value);
+}
+
+/** Any value for a named type: its own edge cases, nasty texts and the wrong JSON types. */
+function anyOfType(type: GraphQLNamedType): fc.Arbitrary<Gen> {
+  if (isEnumType(type)) return fc.oneof(plausibleOfType(type), anyText.map(value));
   if (isScalarType(type)) {
     if (type.name === 'Int') return anyInt.map(value);
-    if (type.name === 'Float') return fc.oneof(fc.double(), anyText).map(value);
     if (type.name === 'Boolean') return fc.oneof(fc.boolean(), anyText).map(value);
     if (type.name === 'Date') return anyDate.map(value);
     if (type.name === '_Any') return representation();
-    return anyText.map(value);
   }
   return anyText.map(value);
 }
 
-/** A value of an input type: valid by name most of the time, else anything, null or the wrong shape. */
+/**
+ * Each leaf holds both a valid and an arbitrary value and a draw `u`; the run's `nastiness` picks
+ * between them. A run of nastiness 0 sends valid inputs (they reach SQL and change rows), a small
+ * one puts a bad value or two inside an otherwise valid input, a large one sends anything.
+ */
+const leaf = (valid: fc.Arbitrary<Gen>, any: fc.Arbitrary<Gen>): fc.Arbitrary<Gen> =>
+  fc.tuple(valid, any, fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true })).map<Gen>(
+    ([good, bad, u]) =>
+      (live) =>
+        u < live.nastiness ? bad(live) : good(live),
+  );
+
+/** A value of an input type: valid by name or type, or (per the run's nastiness) anything, null or the wrong shape. */
 export function inputValue(type: GraphQLInputType, name: string, depth = 0): fc.Arbitrary<Gen> {
-  if (isNonNullType(type)) {
-    return fc.oneof(
-      { weight: 12, arbitrary: inputValue(type.ofType, name, depth) },
-      { weight: 1, arbitrary: fc.constant(value(null)) },
-    );
-  }
+  if (isNonNullType(type)) return leaf(inputValue(type.ofType, name, depth), fc.constant(value(null)));
   if (isListType(type)) {
     const item = inputValue(type.ofType, name, depth + 1);
-    return fc.oneof(
-      {
-        weight: 6,
-        arbitrary: fc.array(item, { maxLength: depth > 2 ? 1 : 3 }).map<Gen>((items) => (live) => items.map((gen) => gen(live))),
-      },
-      { weight: 1, arbitrary: item },
-      {
-        weight: 1,
-        arbitrary: fc
-          .integer({ min: 101, max: 400 })
-          .chain((length) => item.map<Gen>((gen) => (live) => Array.from({ length }, () => gen(live)))),
-      },
+    const items = fc
+      .array(item, { minLength: 1, maxLength: depth > 1 ? 1 : 3 })
+      .map<Gen>((list) => (live) => list.map((gen) => gen(live)));
+    const odd = fc.oneof(
+      item,
+      fc.constant(value([])),
+      fc
+        .integer({ min: 101, max: 400 })
+        .chain((length) => item.map<Gen>((gen) => (live) => Array.from({ length }, () => gen(live)))),
     );
+    return leaf(items, odd);
   }
   const named = getNamedType(type);
-  const valid = validByName(name);
-  const any = anyOfType(named, depth);
-  return valid ? fc.oneof({ weight: 4, arbitrary: valid }, { weight: 1, arbitrary: any }) : any;
+  if (isInputObjectType(named)) return inputObject(named.getFields(), depth);
+  return leaf(validByName(name) ?? plausibleOfType(named), anyOfType(named));
 }
 
 function inputObject(fields: Record<string, { type: GraphQLInputType }>, depth: number): fc.Arbitrary<Gen> {
   const entries = Object.entries(fields).map(([name, field]) => {
     const present = inputValue(field.type, name, depth + 1);
-    const optional = isNonNullType(field.type)
-      ? fc.oneof({ weight: 15, arbitrary: present }, { weight: 1, arbitrary: fc.constant<Gen>(() => OMIT) })
-      : fc.oneof({ weight: 3, arbitrary: present }, { weight: 2, arbitrary: fc.constant<Gen>(() => OMIT) });
-    return optional.map((gen) => [name, gen] as const);
+    const given = isNonNullType(field.type)
+      ? leaf(
+          present,
+          fc.constant<Gen>(() => OMIT),
+        )
+      : fc.oneof(
+          present,
+          fc.constant<Gen>(() => OMIT),
+          fc.constant(value(null)),
+        );
+    return given.map((gen) => [name, gen] as const);
   });
-  const extra = fc.option(fc.constant(['unexpectedField', value('x')] as const), { freq: 10 });
-  return fc.tuple(fc.tuple(...entries), extra).map<Gen>(([pairs, more]) => (live) => {
+  const extra = leaf(
+    fc.constant<Gen>(() => OMIT),
+    fc.constant(value('x')),
+  );
+  return fc.tuple(fc.tuple(...entries), extra).map<Gen>(([pairs, unexpected]) => (live) => {
     const object: Record<string, unknown> = {};
-    for (const [name, gen] of more ? [...pairs, more] : pairs) {
+    for (const [name, gen] of pairs) {
       const item = gen(live);
       if (item !== OMIT) object[name] = item;
     }
+    // A field the input type does not define, now and then.
+    const more = unexpected(live);
+    if (more !== OMIT && live.nastiness > 0.2) object.unexpectedField = more;
     return object;
   });
 }
@@ -237,7 +260,7 @@ function representation(): fc.Arbitrary<Gen> {
 }
 
 /** A selection of every leaf field (two levels deep), so that output serialization runs too. */
-function selection(type: GraphQLOutputType, depth: number): string {
+function selection(type: GraphQLOutputType, depth: number, aliased: (field: string) => string = () => ''): string {
   const named = getNamedType(type);
   if (isLeafType(named)) return '';
   if (depth > 2) return '{ __typename }';
@@ -245,14 +268,20 @@ function selection(type: GraphQLOutputType, depth: number): string {
   if (!isObjectType(named)) return '{ __typename }';
   const fields = Object.values(named.getFields())
     .filter((field) => field.args.every((argument) => !isNonNullType(argument.type)))
-    .map((field) => `${field.name} ${selection(field.type, depth + 1)}`);
+    .map((field) => `${aliased(field.name)}${field.name} ${selection(field.type, depth + 1)}`);
   return `{ __typename ${fields.join(' ')} }`;
 }
 
 function entitySelection(schema: GraphQLSchema): string {
   const union = schema.getType('_Entity');
   if (!union || !isAbstractType(union)) return '{ __typename }';
-  const fragments = schema.getPossibleTypes(union).map((type) => `... on ${type.name} ${selection(type, 1)}`);
+  // A field of two entities with different types (Participant.guest: Guest, Reservation.guest:
+  // Guest!) cannot share a response name: it is aliased per type.
+  const types = schema.getPossibleTypes(union);
+  const typesOf = (name: string) => new Set(types.map((type) => type.getFields()[name]?.type.toString()).filter(Boolean));
+  const fragments = types.map(
+    (type) => `... on ${type.name} ${selection(type, 1, (name) => (typesOf(name).size > 1 ? `${type.name}_${name}: ` : ''))}`,
+  );
   return `{ __typename ${fragments.join(' ')} }`;
 }
 
