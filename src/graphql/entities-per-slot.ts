@@ -32,8 +32,8 @@ function entityKeys(schema: GraphQLSchema): Map<string, string[][]> {
   return keys;
 }
 
-/** Our keys are flat ids and codes: a string (or a number, as GraphQL's ID accepts). */
-const isKeyValue = (value: unknown): boolean => typeof value === 'string' || typeof value === 'number';
+/** Our keys are flat ids and codes: a string, or an integer as GraphQL's ID accepts (not 1.5). */
+const isKeyValue = (value: unknown): boolean => typeof value === 'string' || Number.isSafeInteger(value);
 
 /** Why a representation cannot be resolved, or null when it can. */
 function problemOf(representation: unknown, keys: Map<string, string[][]>): { field: string; message: string } | null {

@@ -100,6 +100,7 @@ describe('federation entity resolution', () => {
       { __typename: 'Reservation' },
       { __typename: 'Reservation', id: true },
       'not an object',
+      { __typename: 'Guest', id: 1.5 },
       { __typename: 'Participant', id: created[5]?.participants[0]?.id },
     ];
     const response = await fetch(test.service.url, {
@@ -119,6 +120,7 @@ describe('federation entity resolution', () => {
       null,
       null,
       null,
+      null,
       created[5]?.participants[0]?.id,
     ]);
     expect(result.errors.map((error) => [error.path, error.extensions.code, error.extensions.field])).toEqual([
@@ -127,6 +129,7 @@ describe('federation entity resolution', () => {
       [['_entities', 3], 'BAD_USER_INPUT', 'representations.3'],
       [['_entities', 4], 'BAD_USER_INPUT', 'representations.4'],
       [['_entities', 5], 'BAD_USER_INPUT', 'representations.5'],
+      [['_entities', 6], 'BAD_USER_INPUT', 'representations.6'],
     ]);
   });
 });
