@@ -108,6 +108,24 @@ describe('text arguments are checked before they reach SQL', () => {
   });
 });
 
+describe('the caller named by a token', () => {
+  it.each([
+    ['a subject too long to record as the actor', 'staff', 's'.repeat(121), {}],
+    ['a subject with a NUL', 'staff', 'ops\u0000', {}],
+    ['a partner id with a control character', 'partner', 'acme-api', { partner_id: 'ac\u0007me' }],
+  ])('is refused for %s, and nothing is stored', async (_, role, subject, extra) => {
+    const token = await test.tokens.sign(role, subject, extra);
+    const before = await snapshotTables(test.db.pool);
+    const result = await test.graphql(
+      `mutation($input: CreateReservationInput!) { createReservation(input: $input, idempotencyKey: "retry-key-0001") { id } }`,
+      { input: reservationInput({ partnerReference: 'ACME-77' }) },
+      { authorization: `Bearer ${token}` },
+    );
+    expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(await snapshotTables(test.db.pool)).toEqual(before);
+  });
+});
+
 describe('variables GraphQL cannot coerce', () => {
   it('name the path of the wrong value in extensions.field', async () => {
     const result = await test.graphql(CREATE, {
