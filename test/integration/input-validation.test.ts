@@ -160,3 +160,27 @@ describe('variables GraphQL cannot coerce', () => {
     expect(overflow.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.expectedRev' });
   });
 });
+
+describe('requests that are not GraphQL requests', () => {
+  it.each([
+    ['an empty body', ''],
+    ['JSON null', 'null'],
+    ['a list', '[{"query":"{ __typename }"}]'],
+    ['a string', '"{ __typename }"'],
+    ['a query that is a number', '{"query":5}'],
+    ['variables that are a string', '{"query":"query($id: ID) { reservation(id: $id) { id } }","variables":"x"}'],
+    ['an operation name that is an object', '{"query":"{ __typename }","operationName":{}}'],
+    ['a query with a NUL', '{"query":"{ __typename \\u0000 }"}'],
+    ['broken JSON', '{"query":'],
+  ])('answer %s with a 4xx and a typed error', async (_, body) => {
+    const response = await fetch(test.service.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${test.staffToken}` },
+      body,
+    });
+    const result = (await response.json()) as GraphQLResult;
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect(result.errors?.[0]?.extensions?.code).toMatch(/^(BAD_REQUEST|GRAPHQL_PARSE_FAILED)$/);
+  });
+});
