@@ -7,12 +7,15 @@
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MS_PER_DAY = 86_400_000;
 
-/** True for a real calendar date written `YYYY-MM-DD` (rejects 2026-02-30). */
+/**
+ * True for a real calendar date written `YYYY-MM-DD` (rejects 2026-02-30), from 0001-01-01: the
+ * proleptic Gregorian calendar of PostgreSQL has no year 0.
+ */
 export function isIsoDate(value: string): boolean {
   const match = ISO_DATE.exec(value);
   if (!match) return false;
   const [, year, month, day] = match.map(Number);
-  if (year === undefined || month === undefined || day === undefined) return false;
+  if (year === undefined || month === undefined || day === undefined || year < 1) return false;
   const date = new Date(utcMs(year, month, day));
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }

@@ -47,41 +47,27 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 const codePoints = (value: string): number => [...value].length;
 
-interface TextRule {
+export interface TextRule {
   max: number;
-  /** Free text (notes) may hold line breaks and tabs; names and codes may not. */
+  /** Free text (notes, reasons) may hold line breaks and tabs; names, codes and ids may not. */
   multiline?: boolean;
+  /** Blank means "none" here (an optional text left empty, or cleared); anywhere else blank is refused. */
+  blankMeansNone?: boolean;
 }
 
 /**
- * A required single-line text (a name): trimmed, 1..max characters, no control characters. Any
- * other character — quotes, semicolons, SQL keywords — is just text; statements are parameterized.
+ * The one check of a client's text, whatever operation it came with: trimmed, then at most `max`
+ * characters, no control characters (line breaks and tabs only in multiline text), no unpaired
+ * surrogate, and not blank unless blank means "none" for the field. Any other character — quotes,
+ * semicolons, SQL keywords, combining marks, emoji — is just text; statements are parameterized.
+ * Returns the trimmed text.
  */
-export function requiredText(problems: InputProblems, field: string, value: unknown, rule: TextRule): string {
-  if (typeof value !== 'string') {
-    problems.add(field, 'is required');
-    return '';
-  }
+export function checkedText(problems: InputProblems, field: string, value: string, rule: TextRule): string {
   const text = value.trim();
-  if (text === '') problems.add(field, 'must not be empty');
-  else checkText(problems, field, text, rule);
-  return text;
-}
-
-/** An optional text: absent, null or blank become null; otherwise as `requiredText`. */
-export function optionalText(problems: InputProblems, field: string, value: unknown, rule: TextRule): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') {
-    problems.add(field, 'must be text');
-    return null;
+  if (text === '') {
+    if (!rule.blankMeansNone) problems.add(field, value === '' ? 'must not be empty' : 'must not be blank');
+    return text;
   }
-  const text = value.trim();
-  if (text === '') return null;
-  checkText(problems, field, text, rule);
-  return text;
-}
-
-function checkText(problems: InputProblems, field: string, text: string, rule: TextRule): void {
   const length = codePoints(text);
   if (length > rule.max) problems.add(field, `must be at most ${rule.max} characters (it has ${length})`);
   if ((rule.multiline ? CONTROL_EXCEPT_LINE_BREAKS : CONTROL).test(text)) {
@@ -93,6 +79,25 @@ function checkText(problems: InputProblems, field: string, text: string, rule: T
     );
   }
   if (LONE_SURROGATE.test(text)) problems.add(field, 'contains an invalid character (an unpaired surrogate)');
+  return text;
+}
+
+/** A required single-line text (a name): as `checkedText`, and never blank. */
+export function requiredText(problems: InputProblems, field: string, value: unknown, rule: TextRule): string {
+  if (typeof value === 'string') return checkedText(problems, field, value, { ...rule, blankMeansNone: false });
+  problems.add(field, 'is required');
+  return '';
+}
+
+/** An optional text: absent, null or blank become null; otherwise as `checkedText`. */
+export function optionalText(problems: InputProblems, field: string, value: unknown, rule: TextRule): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') {
+    problems.add(field, 'must be text');
+    return null;
+  }
+  const text = checkedText(problems, field, value, { ...rule, blankMeansNone: true });
+  return text === '' ? null : text;
 }
 
 /** A required id; returned in lower case so it compares equal to what PostgreSQL returns. */

@@ -31,6 +31,13 @@ export {
   UnauthenticatedError,
   UnavailableError,
 } from './errors.js';
+export {
+  checkedText,
+  InputProblems,
+  MAX_EMAIL_LENGTH,
+  MAX_PHONE_LENGTH,
+  type TextRule,
+} from './field-checks.js';
 export { isUuid, parseUuid, type RandomBytes, reservationDateOfId, timestampOfUuidV7, uuidV7 } from './ids.js';
 export {
   assertCanAddInsurance,
@@ -39,6 +46,7 @@ export {
   type InsuranceInput,
   type InsuranceStatus,
   type InsuranceTerms,
+  MAX_PLAN_LENGTH,
   MAX_PREMIUM_CENTS,
   validateInsurance,
 } from './insurance.js';
@@ -78,7 +86,10 @@ export {
   type ContactInput,
   type CreateReservationContext,
   type CreateReservationInput,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
   MAX_NOTES_LENGTH,
+  MAX_PARTNER_ID_LENGTH,
+  MAX_PARTNER_REFERENCE_LENGTH,
   type ModifyReservationInput,
   type ReservationDetailsChanges,
   type ReservationDraft,
@@ -95,6 +106,7 @@ export {
   canEditDetails,
   isReservationStatus,
   isTerminal,
+  MAX_REASON_LENGTH,
   RESERVATION_STATUSES,
   type ReservationStatus,
   replayStatus,

@@ -26,6 +26,10 @@ import {
 
 export const MAX_NOTES_LENGTH = 2000;
 export const MAX_PARTNER_REFERENCE_LENGTH = 128;
+/** A partner's id (from their token, or named by staff in a search): `partner_id varchar(64)`. */
+export const MAX_PARTNER_ID_LENGTH = 64;
+/** A booking's retry key (`idempotency_keys.key varchar(128)`). */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 128;
 /** Trips are sold at most this far ahead. */
 export const BOOKING_HORIZON_YEARS = 2;
 

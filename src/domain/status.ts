@@ -53,6 +53,9 @@ export const TRANSITIONS: Readonly<Record<TransitionAction, TransitionRule>> = {
 export const TRANSITION_ACTIONS = Object.keys(TRANSITIONS) as TransitionAction[];
 
 /** A reservation is created PENDING, or CONFIRMED when its deposit is settled at booking. */
+/** Why a status changed, as a person wrote it (`status_history.reason varchar(500)`). */
+export const MAX_REASON_LENGTH = 500;
+
 export const CREATION_STATUSES: readonly ReservationStatus[] = ['PENDING', 'CONFIRMED'];
 
 const TERMINAL: ReadonlySet<ReservationStatus> = new Set(['COMPLETED', 'CANCELLED', 'NO_SHOW', 'EXPIRED']);

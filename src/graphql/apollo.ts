@@ -1,23 +1,13 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '../observability/logger.js';
 import type { GraphQLContext } from './context.js';
 import { createFormatError } from './errors.js';
+import { queryLimits } from './query-limits.js';
 
-/**
- * Limits on what one operation may ask (graphql-armor): a query plan of the gateway fits well
- * inside them; a hostile or accidental monster does not. Field suggestions are blocked so errors
- * do not leak the schema when introspection is off.
- */
-export const QUERY_LIMITS = {
-  maxDepth: 12,
-  maxAliases: 15,
-  maxTokens: 3_000,
-  maxDirectives: 20,
-  maxCost: 5_000,
-} as const;
+// The limits moved to query-limits.ts; the gateway imports them from here.
+export { QUERY_LIMITS, queryLimits } from './query-limits.js';
 
 /** Apollo Server's log lines, into our logger (the subgraph's and the gateway's). */
 export function apolloLogger(logger: Logger) {
@@ -27,18 +17,6 @@ export function apolloLogger(logger: Logger) {
     warn: (message: string) => logger.warn(message),
     error: (message: string) => logger.error(message),
   };
-}
-
-/** The limits as Apollo Server plugins and validation rules (the subgraph's and the gateway's). */
-export function queryLimits() {
-  return new ApolloArmor({
-    maxDepth: { n: QUERY_LIMITS.maxDepth },
-    maxAliases: { n: QUERY_LIMITS.maxAliases },
-    maxTokens: { n: QUERY_LIMITS.maxTokens },
-    maxDirectives: { n: QUERY_LIMITS.maxDirectives },
-    costLimit: { maxCost: QUERY_LIMITS.maxCost },
-    blockFieldSuggestion: { enabled: true },
-  }).protect();
 }
 
 export function createApolloServer(

@@ -3,7 +3,15 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { dirname } from 'node:path';
 import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK, jwtVerify, SignJWT } from 'jose';
-import { type Caller, isUuid, type Role, UnauthenticatedError } from '../domain/index.js';
+import {
+  type Caller,
+  checkedText,
+  InputProblems,
+  isUuid,
+  MAX_PARTNER_ID_LENGTH,
+  type Role,
+  UnauthenticatedError,
+} from '../domain/index.js';
 
 /**
  * Who is calling. The gateway forwards the caller's signed token (JWT, `Authorization: Bearer`),
@@ -48,10 +56,23 @@ export class Authenticator {
   }
 }
 
+/**
+ * A caller is recorded as `role:subject` (the actor of history rows, the scope of idempotency keys,
+ * `varchar(128)`): the longest role is 7 characters and its colon one more.
+ */
+const MAX_SUBJECT_LENGTH = 120;
+
+/** A claim that is text we can store as given: no control characters, not blank, not too long. */
+function claimText(value: unknown, max: number): string | null {
+  if (typeof value !== 'string') return null;
+  const problems = new InputProblems();
+  return checkedText(problems, 'claim', value, { max }) === value && problems.count === 0 ? value : null;
+}
+
 function callerOfClaims(claims: Record<string, unknown>): Caller {
   const role = claims.role;
-  const subject = claims.sub;
-  if (typeof subject !== 'string' || !ROLES.includes(role as Role)) {
+  const subject = claimText(claims.sub, MAX_SUBJECT_LENGTH);
+  if (subject === null || !ROLES.includes(role as Role)) {
     throw new UnauthenticatedError('The token names no subject or no known role.');
   }
   const caller: Caller = { role: role as Role, subject };
@@ -61,10 +82,9 @@ function callerOfClaims(claims: Record<string, unknown>): Caller {
     caller.guestId = claims.guest_id.toLowerCase();
   }
   if (caller.role === 'partner') {
-    if (typeof claims.partner_id !== 'string' || claims.partner_id.length === 0 || claims.partner_id.length > 64) {
-      throw new UnauthenticatedError('A partner token must carry partner_id.');
-    }
-    caller.partnerId = claims.partner_id;
+    const partnerId = claimText(claims.partner_id, MAX_PARTNER_ID_LENGTH);
+    if (partnerId === null) throw new UnauthenticatedError('A partner token must carry partner_id.');
+    caller.partnerId = partnerId;
   }
   return caller;
 }

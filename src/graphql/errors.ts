@@ -1,5 +1,5 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import {
   BadUserInputError,
   DomainError,
@@ -43,6 +43,33 @@ const PASS_THROUGH_CODES = new Set([
   'QUERY_TOO_COMPLEX',
 ]);
 
+const VARIABLE_NAME = /^Variable "\$(\w+)" /;
+const PATH_AT_END = /at "(\w+(?:\.\w+|\[\d+\])*)"$/;
+const MISSING_OR_UNKNOWN_FIELD = /^Field "(\w+)" (?:of required type .* was not provided|is not defined by type )/;
+
+/**
+ * The field path of a variable GraphQL could not coerce (`input.participants.0.fullName`), from
+ * graphql-js's message: `Variable "$input" got invalid value … at "input.participants[0]"; Field
+ * "fullName" of required type "String!" was not provided.` The value printed in the middle is the
+ * client's, so the path is read only from the end of the part before the reason.
+ */
+export function variableField(message: string, reason: string | undefined): string | null {
+  const name = VARIABLE_NAME.exec(message)?.[1];
+  if (!name) return null;
+  const head = reason && message.endsWith(`; ${reason}`) ? message.slice(0, -(reason.length + 2)) : message;
+  const at = (PATH_AT_END.exec(head)?.[1] ?? name).replace(/\[(\d+)\]/g, '.$1');
+  const missing = reason ? MISSING_OR_UNKNOWN_FIELD.exec(reason)?.[1] : undefined;
+  return missing ? `${at}.${missing}` : at;
+}
+
+/** A BAD_USER_INPUT of GraphQL's own (a variable of the wrong type) gets `field` and `fields` like ours. */
+function withVariableField(extensions: Record<string, unknown>, message: string, error: unknown): Record<string, unknown> {
+  if (extensions.code !== 'BAD_USER_INPUT' || extensions.field !== undefined) return extensions;
+  const reason = error instanceof GraphQLError ? error.originalError?.message : undefined;
+  const field = variableField(message, reason);
+  return field ? { ...extensions, field, fields: [{ field, message: reason ?? message }] } : extensions;
+}
+
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
@@ -57,7 +84,11 @@ export function createFormatError(logger: Logger) {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && PASS_THROUGH_CODES.has(code)) {
       const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      return { ...formatted, extensions: withVariableField(extensions, formatted.message, error) };
+    }
+    // graphql-js stops coercing variables after 50 problems with an error of no code of its own.
+    if (formatted.message.startsWith('Too many errors processing variables')) {
+      return { message: formatted.message, extensions: { code: 'BAD_USER_INPUT' } };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving a request');
     return {

@@ -91,4 +91,45 @@ describe('federation entity resolution', () => {
     expect(result.data?._entities.every((entity) => entity !== null)).toBe(true);
     return statements;
   }
+
+  it('keeps the other entities of a batch when one representation is unknown or malformed', async () => {
+    const representations = [
+      { __typename: 'Reservation', id: created[2]?.id },
+      { __typename: 'Nope', id: created[2]?.id },
+      { id: created[4]?.id },
+      { __typename: 'Reservation' },
+      { __typename: 'Reservation', id: true },
+      'not an object',
+      { __typename: 'Guest', id: 1.5 },
+      { __typename: 'Participant', id: created[5]?.participants[0]?.id },
+    ];
+    const response = await fetch(test.service.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${test.staffToken}` },
+      body: JSON.stringify({ query: ENTITIES, variables: { representations } }),
+    });
+    const result = (await response.json()) as {
+      data: { _entities: ({ id: string } | null)[] } | null;
+      errors: { path: (string | number)[]; extensions: { code: string; field: string } }[];
+    };
+    expect(response.status).toBe(200);
+    expect(result.data?._entities.map((entity) => entity?.id ?? null)).toEqual([
+      created[2]?.id,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      created[5]?.participants[0]?.id,
+    ]);
+    expect(result.errors.map((error) => [error.path, error.extensions.code, error.extensions.field])).toEqual([
+      [['_entities', 1], 'BAD_USER_INPUT', 'representations.1.__typename'],
+      [['_entities', 2], 'BAD_USER_INPUT', 'representations.2.__typename'],
+      [['_entities', 3], 'BAD_USER_INPUT', 'representations.3'],
+      [['_entities', 4], 'BAD_USER_INPUT', 'representations.4'],
+      [['_entities', 5], 'BAD_USER_INPUT', 'representations.5'],
+      [['_entities', 6], 'BAD_USER_INPUT', 'representations.6'],
+    ]);
+  });
 });

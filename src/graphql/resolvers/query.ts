@@ -76,9 +76,6 @@ export const Query: QueryResolvers<GraphQLContext> = {
     // A partner looks up their own references, whatever partnerId says.
     const partnerId = caller.role === 'partner' ? caller.partnerId : asked;
     if (!partnerId) throw new BadUserInputError([{ field: 'partnerId', message: 'name the partner' }]);
-    if (partnerReference.length === 0 || partnerReference.length > 128) {
-      throw new BadUserInputError([{ field: 'partnerReference', message: 'must be 1 to 128 characters' }]);
-    }
     return visible(await findByPartnerReference(context.deps.prisma, partnerId, partnerReference), context);
   },
 };
