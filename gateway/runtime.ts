@@ -6,6 +6,7 @@ import type { Caller } from '../src/domain/index.js';
 import type { AuthOptions } from '../src/graphql/auth.js';
 import { callerResolver, INVALID_TOKEN, scopesOfCaller, unauthenticated, validateCaller } from './access.js';
 import type { PersistedQueryManifest } from './persisted-operations.js';
+import { refusalsAre400 } from './refusals.js';
 import type { SubgraphName } from './supergraph.js';
 
 /**
@@ -58,35 +59,6 @@ const bodyLimit: GatewayPlugin = {
         headers: { 'content-type': 'application/json' },
       }),
     );
-  },
-};
-
-/**
- * A document that does not parse — truncated, or over the token limit (graphql-armor's check runs
- * inside parse, its error has no code) — is the client's fault: 400 GRAPHQL_PARSE_FAILED (Yoga
- * answers 200 to application/json clients).
- */
-const isParseFailure = (error: GraphQLError) =>
-  error.extensions?.code === 'GRAPHQL_PARSE_FAILED' || error.message.startsWith('Syntax Error:');
-
-const parseFailuresAre400: GatewayPlugin = {
-  onResultProcess({ result, setResult }) {
-    if (Array.isArray(result) || !('errors' in result) || 'data' in result) return;
-    const errors = (result.errors ?? []) as readonly GraphQLError[];
-    if (!errors.some(isParseFailure)) return;
-    setResult({
-      ...result,
-      errors: errors.map((error) =>
-        isParseFailure(error)
-          ? new GraphQLError(error.message, {
-              ...(error.source && { source: error.source }),
-              ...(error.positions && { positions: error.positions }),
-              extensions: { ...error.extensions, code: 'GRAPHQL_PARSE_FAILED' },
-            })
-          : error,
-      ),
-      extensions: { ...result.extensions, http: { status: 400 } },
-    });
   },
 };
 
@@ -230,11 +202,6 @@ export function gatewayOptions(settings: GatewaySettings): GatewayConfigSupergra
         return forwarded;
       },
     },
-    plugins: () => [
-      bodyLimit,
-      ...armor.plugins,
-      parseFailuresAre400,
-      ...supergraphReadiness(subgraphUrlsOf(supergraph), headersFor),
-    ],
+    plugins: () => [bodyLimit, ...armor.plugins, refusalsAre400, ...supergraphReadiness(subgraphUrlsOf(supergraph), headersFor)],
   };
 }
