@@ -1,6 +1,6 @@
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import type { GatewayConfigSupergraph, GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { type DocumentNode, GraphQLError, Kind, parse, visit } from 'graphql';
+import { type DocumentNode, Kind, parse, visit } from 'graphql';
 import { useReadinessCheck } from 'graphql-yoga';
 import type { Caller } from '../src/domain/index.js';
 import type { AuthOptions } from '../src/graphql/auth.js';
