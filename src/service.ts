@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { trace } from '@opentelemetry/api';
@@ -238,6 +238,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
 
   const server: Server = createHttpServer({
     apollo,
+    logger,
     maxBodyBytes: MAX_BODY_BYTES,
     readiness,
     draining: () => shuttingDown,
@@ -253,7 +254,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         gatewaySecretMatches(config.GATEWAY_SHARED_SECRET ?? '', request.headers['x-gateway-secret']),
     }),
     context: async (request): Promise<GraphQLContext> => {
-      const requestId = String(request.headers['x-request-id'] ?? randomUUID()).slice(0, 128);
+      const requestId = String(request.id);
       trace.getActiveSpan()?.setAttribute('app.request_id', requestId);
       let caller: Caller | null;
       try {
@@ -268,7 +269,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         loaders: createLoaders(prisma),
         deps: forOneRequest(deps),
         personalData,
-        logger: logger.child({ requestId }),
+        logger: request.log,
       };
     },
   });

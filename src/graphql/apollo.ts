@@ -3,7 +3,7 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '../observability/logger.js';
 import type { GraphQLContext } from './context.js';
-import { createFormatError } from './errors.js';
+import { formatError, logUnexpectedErrors } from './errors.js';
 import { queryLimits } from './query-limits.js';
 
 // The limits moved to query-limits.ts; the gateway imports them from here.
@@ -30,13 +30,14 @@ export function createApolloServer(
     plugins: [
       ...(armor.plugins as ApolloServerPlugin<GraphQLContext>[]),
       ...(options.plugins ?? []),
+      logUnexpectedErrors,
       // No cache hints in this schema; Apollo's default cache-control plugin would still run a hook
       // on every resolved field (a tenth of an `_entities` batch's CPU, BENCHMARKS.md).
       ApolloServerPluginCacheControlDisabled(),
     ],
     validationRules: [...armor.validationRules],
     allowBatchedHttpRequests: false,
-    formatError: createFormatError(options.logger),
+    formatError,
     includeStacktraceInErrorResponses: false,
     introspection: !options.production,
     // The service's own shutdown stops Apollo after the HTTP server has drained; Apollo's own

@@ -1,3 +1,4 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import {
@@ -11,8 +12,8 @@ import type { Logger } from '../observability/logger.js';
 
 /**
  * The one place errors become GraphQL errors: domain errors keep their stable code and details;
- * GraphQL's own validation errors pass through; anything else is logged and masked, so no stack
- * trace, SQL or driver message ever reaches a client.
+ * GraphQL's own validation errors pass through; anything else is masked (and logged with the
+ * request's id by logUnexpectedErrors), so no stack trace, SQL or driver message reaches a client.
  */
 
 function domainExtensions(error: DomainError): Record<string, unknown> {
@@ -70,32 +71,54 @@ function withVariableField(extensions: Record<string, unknown>, message: string,
   return field ? { ...extensions, field, fields: [{ field, message: reason ?? message }] } : extensions;
 }
 
-export function createFormatError(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
-    if (original instanceof DomainError) {
-      return {
-        message: original.message,
-        path: formatted.path,
-        locations: formatted.locations,
-        extensions: domainExtensions(original),
-      };
-    }
-    const code = formatted.extensions?.code;
-    if (typeof code === 'string' && PASS_THROUGH_CODES.has(code)) {
-      const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions: withVariableField(extensions, formatted.message, error) };
-    }
+/** True for an error the client caused or was meant to see; anything else is masked and logged. */
+function isExpected(message: string, code: unknown, original: unknown): boolean {
+  return (
+    original instanceof DomainError ||
+    (typeof code === 'string' && PASS_THROUGH_CODES.has(code)) ||
     // graphql-js stops coercing variables after 50 problems with an error of no code of its own.
-    if (formatted.message.startsWith('Too many errors processing variables')) {
-      return { message: formatted.message, extensions: { code: 'BAD_USER_INPUT' } };
-    }
-    logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving a request');
+    message.startsWith('Too many errors processing variables')
+  );
+}
+
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof DomainError) {
     return {
-      message: 'Internal server error.',
+      message: original.message,
       path: formatted.path,
       locations: formatted.locations,
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      extensions: domainExtensions(original),
     };
+  }
+  const code = formatted.extensions?.code;
+  if (isExpected(formatted.message, code, original)) {
+    if (code === undefined) return { message: formatted.message, extensions: { code: 'BAD_USER_INPUT' } };
+    const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions: withVariableField(extensions, formatted.message, error) };
+  }
+  return {
+    message: 'Internal server error.',
+    path: formatted.path,
+    locations: formatted.locations,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
   };
 }
+
+/**
+ * Logs what formatError masks, through the request's own logger (its lines carry the request id),
+ * with the original error and the GraphQL path.
+ */
+export const logUnexpectedErrors: ApolloServerPlugin<{ logger: Logger }> = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ errors, contextValue }) {
+        for (const error of errors) {
+          const original = unwrapResolverError(error);
+          if (isExpected(error.message, error.extensions?.code, original)) continue;
+          contextValue.logger.error({ err: original, path: error.path }, 'unexpected error while resolving a request');
+        }
+      },
+    };
+  },
+};

@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from '../observability/logger.js';
 
 /**
  * The subgraph's HTTP surface on plain node:http: POST/GET /graphql (Apollo Server's
@@ -9,6 +12,9 @@ import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
 
 export interface HttpServerOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
+  /** Request logging (pino-http): `request.log` carries the request id; see requestLogger. */
+  logger: Logger;
+  /** Built per GraphQL request; `request.id` and `request.log` are set by then. */
   context: (request: IncomingMessage) => Promise<TContext>;
   /** Readiness: the failed checks (empty when ready) and what each dependency looks like. */
   readiness: () => Promise<{ failed: string[]; checks?: Record<string, string> }>;
@@ -101,8 +107,43 @@ async function handleGraphQL<TContext extends BaseContext>(
   response.end();
 }
 
+const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+
+/** The caller's `x-request-id` when it is a sane token, else a new one; echoed in the response. */
+function requestIdOf(request: IncomingMessage, response: ServerResponse): string {
+  const given = request.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  response.setHeader('x-request-id', id);
+  return id;
+}
+
+/**
+ * pino-http: every log line of a request, the error lines of formatError included, goes through
+ * `request.log`, a child logger bound to `requestId`. One line per GraphQL request when it ends:
+ * `error` for a 5xx, `info` for a refusal (4xx), `debug` for success (a line per successful request
+ * would cost more CPU than many requests do; LOG_LEVEL=debug shows them). Probes and /metrics are
+ * not logged.
+ */
+function requestLogger(logger: Logger) {
+  return pinoHttp({
+    logger,
+    genReqId: requestIdOf,
+    customAttributeKeys: { reqId: 'requestId' },
+    quietReqLogger: true,
+    autoLogging: { ignore: (request) => !request.url?.startsWith('/graphql') },
+    customLogLevel: (_request, response, error) =>
+      error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'info' : 'debug',
+    serializers: {
+      req: (request: { method?: string; url?: string }) => ({ method: request.method, url: request.url?.split('?')[0] }),
+      res: (response: { statusCode?: number }) => ({ statusCode: response.statusCode }),
+    },
+  });
+}
+
 export function createHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>): Server {
+  const logRequest = requestLogger(options.logger);
   return createServer((request, response) => {
+    logRequest(request, response);
     const url = new URL(request.url ?? '/', 'http://localhost');
     const route = async (): Promise<void> => {
       if (url.pathname === '/graphql') {
@@ -137,6 +178,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
         graphqlError(response, 413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${options.maxBodyBytes} bytes.`);
         return;
       }
+      request.log.error({ err: error }, 'request failed');
       graphqlError(response, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error.');
     });
   });
