@@ -1,10 +1,11 @@
 import { ExponentialBackoff, noJitterGenerator } from 'cockatiel';
 
 /**
- * The relay's waits after failures, on cockatiel's ExponentialBackoff (the library the service's
- * outbound calls use): `initialMs` before the first retry, doubling, at most `maxMs`. No jitter:
- * one relay leads at a time, so there is no crowd of retries to spread. Stateless by retry number,
- * because a notification's count of attempts lives in its outbox row, not in this process.
+ * The waits after failures of the relay and the consumers, on cockatiel's ExponentialBackoff (the
+ * library the service's outbound calls use): `initialMs` before the first retry, doubling, at most
+ * `maxMs`. No jitter: one relay leads at a time and each consumer retries its own message, so there
+ * is no crowd of retries to spread. Stateless by retry number, because a notification's count of
+ * attempts lives in its outbox row, not in this process.
  */
 export function exponentialDelay(options: { initialMs: number; maxMs: number }): (retry: number) => number {
   const backoff = new ExponentialBackoff({

@@ -1,14 +1,18 @@
 import { databaseAnswers } from '../db/dead-letter-repository.js';
 import type { Db } from '../db/reservation-repository.js';
+import { exponentialDelay } from './backoff.js';
 import type { DeadLetterSink, DeadLetterSource, DeadLetterStore } from './dead-letter-sink.js';
 
 /** What handling a consumed message came to; a dead letter says why. */
 export type MessageOutcome = { kind: string; reason?: string };
 
+/** The longest wait between two attempts at one message. */
+const MAX_RETRY_WAIT_MS = 30_000;
+
 export interface ProcessingPolicy {
   /** Attempts at a message whose handling throws (a lost race, a passing database error). */
   attempts: number;
-  /** Backoff before the second attempt, doubled after each. */
+  /** Backoff before the second attempt, doubled after each (at most 30 s). */
   backoffMs: number;
   /** Called while waiting, so the consumer group does not drop a member that is retrying. */
   heartbeat?: () => Promise<void>;
@@ -37,7 +41,7 @@ export async function processToTheEnd<O extends MessageOutcome>(
       outcome = await handle();
     } catch (error) {
       if (attempt < policy.attempts) {
-        await pause(policy.backoffMs * 2 ** (attempt - 1), policy.heartbeat);
+        await pause(exponentialDelay({ initialMs: policy.backoffMs, maxMs: MAX_RETRY_WAIT_MS })(attempt), policy.heartbeat);
         continue;
       }
       if (!(await databaseAnswers(db))) throw error;

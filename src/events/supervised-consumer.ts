@@ -1,5 +1,6 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '../observability/logger.js';
+import { exponentialDelay } from './backoff.js';
 import type { DeadLetterSink, DeadLetterSource, DeadLetterStore } from './dead-letter-sink.js';
 import type { ProcessedMessage } from './message-processing.js';
 
@@ -45,7 +46,9 @@ export class SupervisedConsumer {
   private consumer: Consumer | null = null;
   private stopped = false;
   private restartTimer: NodeJS.Timeout | undefined;
-  private restartDelayMs: number;
+  /** Restarts since the consumer last made progress: the next wait grows with it. */
+  private crashesInARow = 0;
+  private readonly restartDelay: (retry: number) => number;
   private state: ConsumerStatus;
 
   constructor(
@@ -54,7 +57,10 @@ export class SupervisedConsumer {
     private readonly logger: Logger,
     private readonly options: SupervisedConsumerOptions,
   ) {
-    this.restartDelayMs = options.restartDelayMs ?? 1_000;
+    this.restartDelay = exponentialDelay({
+      initialMs: options.restartDelayMs ?? 1_000,
+      maxMs: options.maxRestartDelayMs ?? 30_000,
+    });
     this.state = { running: false, notRunningSince: new Date(), lastProgressAt: null, handlingSince: null, restarts: 0 };
   }
 
@@ -101,7 +107,7 @@ export class SupervisedConsumer {
           await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
           this.state.lastProgressAt = new Date();
           this.state.handlingSince = null;
-          this.restartDelayMs = this.options.restartDelayMs ?? 1_000;
+          this.crashesInARow = 0;
         },
       });
     } catch (error) {
@@ -124,8 +130,8 @@ export class SupervisedConsumer {
     this.running(false);
     void crashed.disconnect().catch(() => {});
     if (this.stopped) return;
-    const delay = this.restartDelayMs;
-    this.restartDelayMs = Math.min(delay * 2, this.options.maxRestartDelayMs ?? 30_000);
+    this.crashesInARow += 1;
+    const delay = this.restartDelay(this.crashesInARow);
     this.state.restarts += 1;
     this.options.onRestart?.();
     this.restartTimer = setTimeout(() => {
