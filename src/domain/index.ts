@@ -12,8 +12,18 @@ export {
   type OwnedReservation,
   type Role,
 } from './access.js';
-export { isIsoDate } from './calendar.js';
+export { isIsoDate, isoDateOf } from './calendar.js';
 export { CROCKFORD_ALPHABET, confirmationCode, type ParsedConfirmationCode, parseConfirmationCode } from './confirmation-code.js';
+export {
+  AGE_CATEGORIES,
+  type AgeCategory,
+  DEPOSIT_STATUSES,
+  type DepositStatus,
+  INSURANCE_STATUSES,
+  type InsuranceStatus,
+  RESERVATION_STATUSES,
+  type ReservationStatus,
+} from './enums.js';
 export {
   BadUserInputError,
   DependencyFailedError,
@@ -37,14 +47,11 @@ export {
   assertCanRemoveInsurance,
   type Insurance,
   type InsuranceInput,
-  type InsuranceStatus,
   type InsuranceTerms,
   MAX_PREMIUM_CENTS,
   validateInsurance,
 } from './insurance.js';
 export {
-  AGE_CATEGORIES,
-  type AgeCategory,
   assertCanAddParticipant,
   assertCanRemoveParticipant,
   isAgeCategory,
@@ -82,8 +89,6 @@ export {
   canEditDetails,
   isReservationStatus,
   isTerminal,
-  RESERVATION_STATUSES,
-  type ReservationStatus,
   replayStatus,
   type StatusHistoryEntry,
   TRANSITION_ACTIONS,

@@ -1,3 +1,4 @@
+import { RESERVATION_STATUSES, type ReservationStatus } from './enums.js';
 import { InvalidTransitionError } from './errors.js';
 
 /**
@@ -5,17 +6,6 @@ import { InvalidTransitionError } from './errors.js';
  * status (use cases, the payment consumer, the expiry job) and everything that checks a history
  * (replay) reads this table, so a rule changes here or nowhere.
  */
-
-export const RESERVATION_STATUSES = [
-  'PENDING',
-  'CONFIRMED',
-  'CHECKED_IN',
-  'COMPLETED',
-  'CANCELLED',
-  'NO_SHOW',
-  'EXPIRED',
-] as const;
-export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
 
 export type TransitionAction = 'confirm' | 'checkIn' | 'complete' | 'cancel' | 'markNoShow' | 'expire';
 

@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  PUBLISHED_EVENT_TYPES,
+  PUBLISHED_TOPICS,
+  reservationCreatedSchema,
+  reservationStatusChangedSchema,
+} from '../app/published-events.js';
 
 /**
  * The events this service produces and consumes, as zod schemas: the code validates with them, and
@@ -7,15 +13,13 @@ import { z } from 'zod';
  */
 
 export const TOPICS = {
-  reservationCreated: 'novatrek.booking.reservation.created',
-  reservationStatusChanged: 'novatrek.booking.reservation.status-changed',
+  ...PUBLISHED_TOPICS,
   paymentProcessed: 'novatrek.support.payment.processed',
   paymentProcessedDeadLetter: 'novatrek.support.payment.processed.dlq',
 } as const;
 
 export const EVENT_TYPES = {
-  reservationCreated: 'reservation.created',
-  reservationStatusChanged: 'reservation.status_changed',
+  ...PUBLISHED_EVENT_TYPES,
   paymentProcessed: 'payment.processed',
 } as const;
 
@@ -33,40 +37,7 @@ export const PAYMENT_PROCESSED_ATTRIBUTES = {
   contentType: 'application/json',
 } as const;
 
-const status = z.enum(['PENDING', 'CONFIRMED', 'CHECKED_IN', 'COMPLETED', 'CANCELLED', 'NO_SHOW', 'EXPIRED']);
-const isoDate = z.iso.date();
 const instant = z.iso.datetime({ offset: true });
-
-export const reservationCreatedSchema = z
-  .object({
-    reservationId: z.uuid(),
-    confirmationCode: z.string().min(1),
-    guestId: z.uuid(),
-    tripId: z.uuid(),
-    tripDate: isoDate,
-    reservationDate: isoDate,
-    partySize: z.int().min(1),
-    participantIds: z.array(z.uuid()),
-    partnerId: z.string().nullable(),
-    partnerReference: z.string().nullable(),
-    status,
-    rev: z.int().min(1),
-    confirmedAt: instant,
-  })
-  .meta({ title: 'reservation.created', description: 'A new reservation was confirmed (its first PENDING → CONFIRMED).' });
-
-export const reservationStatusChangedSchema = z
-  .object({
-    reservationId: z.uuid(),
-    confirmationCode: z.string().min(1),
-    from: status.nullable().describe('null for the creation of the reservation'),
-    to: status,
-    rev: z.int().min(1).describe('the reservation revision after the change'),
-    reason: z.string().nullable(),
-    actor: z.string().min(1),
-    changedAt: instant,
-  })
-  .meta({ title: 'reservation.status_changed', description: 'A reservation moved from one status to another.' });
 
 export const paymentProcessedSchema = z
   .object({
@@ -86,8 +57,6 @@ export const paymentProcessedSchema = z
   })
   .meta({ title: 'payment.processed', description: 'svc-payments processed a payment (consumed by svc-reservations).' });
 
-export type ReservationCreated = z.infer<typeof reservationCreatedSchema>;
-export type ReservationStatusChanged = z.infer<typeof reservationStatusChangedSchema>;
 export type PaymentProcessed = z.infer<typeof paymentProcessedSchema>;
 
 export const EVENT_SCHEMAS = {
@@ -102,6 +71,3 @@ export function jsonSchemaOf(name: keyof typeof EVENT_SCHEMAS): Record<string, u
     ...z.toJSONSchema(EVENT_SCHEMAS[name], { target: 'draft-2020-12' }),
   };
 }
-
-export const NOTIFICATION_TEMPLATES = ['booking_confirmation', 'status_update', 'insurance_confirmation'] as const;
-export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];

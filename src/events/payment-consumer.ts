@@ -1,9 +1,8 @@
 import type { Consumer, Kafka } from 'kafkajs';
-import type { AppDeps } from '../app/deps.js';
 import type { Logger } from '../observability/logger.js';
 import { TOPICS } from './contracts.js';
 import { DeadLetterSink, type DeadLetterStore } from './dead-letter-sink.js';
-import { processPaymentMessage } from './payment-handler.js';
+import { type EventDeps, processPaymentMessage } from './payment-handler.js';
 
 /**
  * Consumes `payment.processed` (what a message does: payment-handler.ts). The offset is committed
@@ -46,12 +45,12 @@ export class PaymentProcessedConsumer {
 
   constructor(
     private readonly kafka: Kafka,
-    private readonly deps: AppDeps,
+    private readonly deps: EventDeps,
     private readonly logger: Logger,
     private readonly options: PaymentConsumerOptions,
   ) {
     this.topic = options.topic ?? TOPICS.paymentProcessed;
-    this.sink = new DeadLetterSink(kafka, deps.prisma, logger, {
+    this.sink = new DeadLetterSink(kafka, deps.db, logger, {
       topic: options.deadLetterTopic ?? TOPICS.paymentProcessedDeadLetter,
     });
     this.restartDelayMs = options.restartDelayMs ?? 1_000;

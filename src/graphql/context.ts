@@ -1,4 +1,5 @@
 import type { Actor, AppDeps } from '../app/deps.js';
+import type { Db } from '../db/rows.js';
 import { type Caller, UnauthenticatedError } from '../domain/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { Loaders } from './loaders.js';
@@ -10,6 +11,8 @@ export interface GraphQLContext {
   caller: Caller | null;
   loaders: Loaders;
   deps: AppDeps;
+  /** The database, for the reads resolvers make themselves (searches, lookups). */
+  db: Db;
   logger: Logger;
 }
 

@@ -1,7 +1,6 @@
 import type { Page, ReservationView } from '../app/views.js';
 import type { Cursor } from '../db/reservation-repository.js';
-import { BadUserInputError, isUuid } from '../domain/index.js';
-import { isIsoDate } from './scalars.js';
+import { BadUserInputError, isIsoDate, isUuid } from '../domain/index.js';
 
 export const MAX_PAGE_SIZE = 100;
 

@@ -56,7 +56,7 @@ export const Query: QueryResolvers<GraphQLContext> = {
       throw new BadUserInputError([{ field: 'filter', message: 'name a guestId, tripId or partnerId to search by' }]);
     }
     const page = await searchReservations(
-      context.deps.prisma,
+      context.db,
       {
         ...(filter.guestId && { guestId: filter.guestId }),
         ...(filter.tripId && { tripId: filter.tripId }),
@@ -79,6 +79,6 @@ export const Query: QueryResolvers<GraphQLContext> = {
     if (partnerReference.length === 0 || partnerReference.length > 128) {
       throw new BadUserInputError([{ field: 'partnerReference', message: 'must be 1 to 128 characters' }]);
     }
-    return visible(await findByPartnerReference(context.deps.prisma, partnerId, partnerReference), context);
+    return visible(await findByPartnerReference(context.db, partnerId, partnerReference), context);
   },
 };

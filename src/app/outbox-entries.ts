@@ -1,19 +1,19 @@
-import type { ReservationView } from '../app/views.js';
-import type { Prisma } from '../db/__generated__/prisma/client.js';
 import { type RandomBytes, uuidV7 } from '../domain/index.js';
 import {
-  EVENT_TYPES,
+  PUBLISHED_EVENT_TYPES as EVENT_TYPES,
   type NotificationTemplate,
   type ReservationCreated,
   type ReservationStatusChanged,
   reservationCreatedSchema,
   reservationStatusChangedSchema,
-  TOPICS,
-} from './contracts.js';
+  PUBLISHED_TOPICS as TOPICS,
+} from './published-events.js';
+import type { ReservationView } from './views.js';
 
 /**
  * What a change promises to the outside world, written in the change's own transaction: events
  * for Kafka and notifications for svc-notifications. The relay delivers them after commit.
+ * Pure builders: the use cases hand the entries to the unit of work's outbox (ports.ts).
  */
 
 export interface OutboxEntry {
@@ -118,21 +118,5 @@ export function notification(
       reservationId: reservation.id,
       data: { confirmationCode: reservation.confirmationCode, tripDate: reservation.tripDate, ...data },
     },
-  });
-}
-
-export async function enqueue(tx: Prisma.TransactionClient, entries: OutboxEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await tx.outboxMessage.createMany({
-    data: entries.map((message) => ({
-      id: message.id,
-      kind: message.kind,
-      aggregateType: 'reservation',
-      aggregateId: message.aggregateId,
-      type: message.type,
-      destination: message.destination,
-      payload: message.payload as Prisma.InputJsonObject,
-      headers: message.headers,
-    })),
   });
 }
