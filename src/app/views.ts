@@ -64,6 +64,7 @@ export interface GuestRef {
   id: string;
 }
 
+/** @public codegen maps GraphQL's Trip to it (codegen.ts mappers), by name. */
 export interface TripRef {
   id: string;
 }

@@ -9,11 +9,10 @@ export {
   type Caller,
   type Change,
   canRead,
-  type OwnedReservation,
   type Role,
 } from './access.js';
 export { isIsoDate, isoDateOf } from './calendar.js';
-export { CROCKFORD_ALPHABET, confirmationCode, type ParsedConfirmationCode, parseConfirmationCode } from './confirmation-code.js';
+export { CROCKFORD_ALPHABET, confirmationCode, parseConfirmationCode } from './confirmation-code.js';
 export {
   AGE_CATEGORIES,
   type AgeCategory,
@@ -29,7 +28,6 @@ export {
   DependencyFailedError,
   DomainError,
   ERROR_CODES,
-  type ErrorCode,
   type FieldProblem,
   ForbiddenError,
   GuestInvalidError,
@@ -47,53 +45,34 @@ export {
   assertCanRemoveInsurance,
   type Insurance,
   type InsuranceInput,
-  type InsuranceTerms,
-  MAX_PREMIUM_CENTS,
   validateInsurance,
 } from './insurance.js';
 export {
   assertCanAddParticipant,
   assertCanRemoveParticipant,
-  isAgeCategory,
-  MAX_FULL_NAME_LENGTH,
-  MAX_PARTY_SIZE,
-  MIN_PARTY_SIZE,
   type ParticipantChangesInput,
   type ParticipantDetails,
   type ParticipantDetailsChanges,
   type ParticipantInput,
-  type ValidationContext,
   validateParticipant,
   validateParticipantChanges,
 } from './participant.js';
 export {
-  BOOKING_HORIZON_YEARS,
-  type Contact,
-  type ContactInput,
-  type CreateReservationContext,
   type CreateReservationInput,
-  MAX_NOTES_LENGTH,
   type ModifyReservationInput,
-  type ReservationDetailsChanges,
   type ReservationDraft,
   validateCreateReservation,
   validateModifyReservation,
 } from './reservation.js';
 export {
   actionBetween,
-  actionsFrom,
   assertEditable,
   assertTransition,
   BrokenStatusHistoryError,
-  CREATION_STATUSES,
   canEditDetails,
-  isReservationStatus,
   isTerminal,
   replayStatus,
   type StatusHistoryEntry,
   TRANSITION_ACTIONS,
-  TRANSITIONS,
   type TransitionAction,
-  type TransitionContext,
-  type TransitionRule,
 } from './status.js';

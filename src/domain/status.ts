@@ -1,4 +1,4 @@
-import { RESERVATION_STATUSES, type ReservationStatus } from './enums.js';
+import type { ReservationStatus } from './enums.js';
 import { InvalidTransitionError } from './errors.js';
 
 /**
@@ -48,10 +48,6 @@ export const CREATION_STATUSES: readonly ReservationStatus[] = ['PENDING', 'CONF
 const TERMINAL: ReadonlySet<ReservationStatus> = new Set(['COMPLETED', 'CANCELLED', 'NO_SHOW', 'EXPIRED']);
 const EDITABLE: ReadonlySet<ReservationStatus> = new Set(['PENDING', 'CONFIRMED']);
 
-export function isReservationStatus(value: unknown): value is ReservationStatus {
-  return typeof value === 'string' && (RESERVATION_STATUSES as readonly string[]).includes(value);
-}
-
 export function isTerminal(status: ReservationStatus): boolean {
   return TERMINAL.has(status);
 }
@@ -68,11 +64,6 @@ export function assertEditable(status: ReservationStatus): void {
     null,
     `The reservation is ${status} and cannot be changed: only PENDING or CONFIRMED reservations accept changes.`,
   );
-}
-
-/** The actions allowed from a status, guards aside (the date decides those at the time). */
-export function actionsFrom(status: ReservationStatus): TransitionAction[] {
-  return TRANSITION_ACTIONS.filter((action) => TRANSITIONS[action].from.includes(status));
 }
 
 /** The action that moves `from` to `to`, or null when the table has no such edge. */
