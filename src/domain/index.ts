@@ -1,6 +1,11 @@
 /**
- * The public surface of the reservation domain: pure rules, no I/O. Use cases, resolvers and
- * consumers import from here, never from the files behind it.
+ * src/domain — the public surface of the reservation domain: pure rules, no I/O (the status
+ * machine, validation, ids, confirmation codes, access rules, errors, and the one declaration of
+ * each enumeration in enums.ts). Use cases, resolvers and consumers import from here, never from
+ * the files behind it.
+ *
+ * May import: nothing outside src/domain but Node built-ins; no clock (callers pass `today`).
+ * Checked by `npm run check:deps`.
  */
 
 export {
