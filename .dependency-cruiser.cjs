@@ -6,8 +6,9 @@
  *                  app/                   use cases and the ports they define
  *                 domain/                 pure rules
  *
- * service.ts and main.ts are the composition root, the only modules that know every adapter.
- * Tools (scripts/, bench/, gateway/, stubs/) use public entry points, never test code.
+ * service.ts and main.ts are the composition root (with the pieces in src/composition), the only
+ * modules that know every adapter. Tools (scripts/, bench/, gateway/, stubs/, tools/) use public
+ * entry points, never test code.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -31,7 +32,7 @@ module.exports = {
       severity: 'error',
       comment: 'src/app depends on the domain and on ports it defines, not on adapters or the composition root.',
       from: { path: '^src/app/' },
-      to: { path: '^src/(db|events|clients|graphql|observability)/|^src/(service|main)\\.ts$' },
+      to: { path: '^src/(db|events|clients|graphql|observability|composition)/|^src/(service|main|config)\\.ts$' },
     },
     {
       name: 'app-free-of-frameworks',
@@ -43,9 +44,9 @@ module.exports = {
     {
       name: 'adapters-not-to-composition-root',
       severity: 'error',
-      comment: 'Only main.ts wires the service together; adapters never import it.',
-      from: { path: '^src/', pathNot: '^src/(service|main)\\.ts$' },
-      to: { path: '^src/(service|main)\\.ts$' },
+      comment: 'Only main.ts wires the service together; adapters never import it or its pieces.',
+      from: { path: '^src/', pathNot: '^src/(service|main)\\.ts$|^src/composition/' },
+      to: { path: '^src/(service|main)\\.ts$|^src/composition/' },
     },
     {
       name: 'db-below-other-adapters',
@@ -55,10 +56,26 @@ module.exports = {
       to: { path: '^src/(graphql|events|clients)/' },
     },
     {
+      name: 'adapters-side-by-side',
+      severity: 'error',
+      comment:
+        'The adapters do not reach into one another (db may not either, above): clients and events know no GraphQL, ' +
+        'GraphQL knows no Kafka or HTTP clients, clients know no database. So no cycle between folders can form.',
+      from: { path: '^src/(clients|events|graphql)/' },
+      to: { path: '^src/(clients|events|graphql)/', pathNot: '^src/$1/' },
+    },
+    {
+      name: 'observability-is-a-leaf',
+      severity: 'error',
+      comment: 'Logging, metrics and tracing are used by every layer, so they import none of them.',
+      from: { path: '^src/observability/' },
+      to: { path: '^src/(app|domain|db|events|clients|graphql|composition)/|^src/(service|main)\\.ts$' },
+    },
+    {
       name: 'production-code-not-to-tests',
       severity: 'error',
-      comment: 'Service code and tools (scripts, bench, gateway, stubs) never import test code.',
-      from: { path: '^(src|scripts|bench|gateway|stubs)/' },
+      comment: 'Service code and tools (scripts, bench, gateway, stubs, tools) never import test code.',
+      from: { path: '^(src|scripts|bench|gateway|stubs|tools)/' },
       to: { path: '^test/' },
     },
     {

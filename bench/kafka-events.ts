@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { TOPICS } from '../src/events/contracts.js';
-import { type KafkaBroker, startKafkaBroker } from '../test/support/kafka-broker.js';
+import { type KafkaBroker, startKafkaBroker } from '../tools/kafka/broker.js';
 
 /**
  * Commit-to-Kafka latency: the topics are created with `LogAppendTime`, so a record's timestamp

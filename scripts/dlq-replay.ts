@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { createPool, createPrisma } from '../src/db/pool.js';
+import { prismaStore } from '../src/db/store.js';
 import { DeadLetterReplay } from '../src/events/dlq-replay.js';
 import { createKafka } from '../src/events/kafka.js';
 import { createLogger } from '../src/observability/logger.js';
@@ -30,10 +31,10 @@ const pool = createPool(config.DATABASE_URL, 2, logger);
 const prisma = createPrisma(pool, logger);
 const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'svc-reservations-dlq-replay' }, logger);
 const deps = {
-  prisma,
+  store: prismaStore(prisma),
+  db: prisma,
   clock: () => new Date(),
   random: (bytes: number) => randomBytes(bytes),
-  transactionOptions: { maxWait: 10_000, timeout: 15_000 },
   outbound: null,
 };
 try {

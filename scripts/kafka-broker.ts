@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startKafkaBroker } from '../test/support/kafka-broker.js';
+import { startKafkaBroker } from '../tools/kafka/broker.js';
 
 /**
  * A real Kafka broker in the foreground for local development (no Docker):

@@ -1,38 +1,42 @@
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { trace } from '@opentelemetry/api';
-import { GraphQLError } from 'graphql';
-import type { JSONWebKeySet } from 'jose';
 import type pg from 'pg';
 import { type DepositSweepReport, scheduleDepositSweep } from './app/deposit-sweep.js';
-import { type AppDeps, forOneRequest } from './app/deps.js';
+import type { AppDeps } from './app/deps.js';
+import { personalDataErasedEvent } from './app/outbox-entries.js';
 import { type RetentionReport, scheduleRetention } from './app/personal-data-retention.js';
 import type { PersonalDataStore } from './app/ports/personal-data-store.js';
-import { OutboundClients } from './clients/services.js';
+import type { OutboundClients } from './clients/services.js';
+import { createAuthenticator, listen } from './composition/http.js';
+import { shutDown } from './composition/lifecycle.js';
+import { readinessCheck } from './composition/readiness.js';
+import { migrateOnStart, outboundClients } from './composition/startup.js';
 import type { Config } from './config.js';
 import { schedulePartitionMaintenance } from './db/maintenance.js';
-import { migrate, migrationsTableSchema, pendingOf, readMigrations } from './db/migrations.js';
+import { migrationsTableSchema, readMigrations } from './db/migrations.js';
+import { outboxLag } from './db/outbox-repository.js';
 import { PrismaPersonalDataStore } from './db/personal-data.js';
 import { createPool, createPrisma, type PrismaClient } from './db/pool.js';
-import { type Caller, UnauthenticatedError } from './domain/index.js';
+import { defaultTransactionOptions, prismaStore } from './db/store.js';
 import { TOPICS } from './events/contracts.js';
 import { GuestErasedConsumer } from './events/guest-erased-consumer.js';
 import { createKafka, KafkaEventPublisher } from './events/kafka.js';
 import { HttpNotificationSender } from './events/notification-sender.js';
-import { personalDataErasedEvent } from './events/outbox.js';
-import { type NotificationSender, OutboxRelay, outboxLag } from './events/outbox-relay.js';
-import { consumerLag, consumerProblem, PaymentProcessedConsumer } from './events/payment-consumer.js';
+import { type NotificationSender, OutboxRelay } from './events/outbox-relay.js';
+import { consumerLag, PaymentProcessedConsumer } from './events/payment-consumer.js';
+import type { EventDeps } from './events/payment-handler.js';
 import { createApolloServer } from './graphql/apollo.js';
-import { Authenticator, DEVELOPMENT_KEY_FILE, developmentKeys, gatewaySecretMatches } from './graphql/auth.js';
-import type { GraphQLContext } from './graphql/context.js';
-import { createHttpServer } from './graphql/http-server.js';
-import { createLoaders } from './graphql/loaders.js';
 import { metricsPlugin } from './graphql/metrics-plugin.js';
 import { requireAuthentication } from './graphql/require-authentication.js';
 import { buildSchema } from './graphql/schema.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+
+/**
+ * The composition root: the one module that knows every adapter and wires them to the use cases.
+ * The pieces it wires live in src/composition (HTTP server and request context, readiness,
+ * start-up, shutdown); nothing in src imports this file but main.ts.
+ */
 
 /** The running subgraph: database pool, Prisma, Apollo, HTTP server and background jobs. */
 export interface Service {
@@ -40,7 +44,8 @@ export interface Service {
   port: number;
   pool: pg.Pool;
   prisma: PrismaClient;
-  deps: AppDeps;
+  /** The use cases' deps, with the database the event adapters use and the concrete clients (metrics, tests). */
+  deps: EventDeps & { outbound: OutboundClients | null };
   relay: OutboxRelay;
   /** Retries failed deposit requests and expires overdue holds (also on a timer). */
   depositSweep: { runNow(): Promise<DepositSweepReport> };
@@ -60,25 +65,11 @@ export interface ServiceOptions {
   notifier?: NotificationSender | null;
 }
 
-const MAX_BODY_BYTES = 1_000_000;
-
 export async function startService(options: ServiceOptions): Promise<Service> {
   const { config, databaseUrl, logger } = options;
   const pool = createPool(databaseUrl, config.DATABASE_POOL_MAX, logger);
   const tableSchema = migrationsTableSchema(databaseUrl);
-
-  if (config.MIGRATE_ON_START) {
-    const client = await pool.connect();
-    try {
-      const report = await migrate(client, { tableSchema, log: (line) => logger.info(line) });
-      logger.info(
-        { applied: report.applied.length, total: report.applied.length + report.alreadyApplied.length },
-        'migrations up to date',
-      );
-    } finally {
-      client.release();
-    }
-  }
+  if (config.MIGRATE_ON_START) await migrateOnStart(pool, tableSchema, logger);
   const maintenance = schedulePartitionMaintenance(
     pool,
     { monthsAhead: config.PARTITION_MONTHS_AHEAD, intervalMs: config.PARTITION_MAINTENANCE_INTERVAL_MS },
@@ -88,13 +79,14 @@ export async function startService(options: ServiceOptions): Promise<Service> {
 
   const prisma = createPrisma(pool, logger);
   const metrics = createMetrics();
-  const deps: AppDeps = {
-    prisma,
+  const outbound = outboundClients(config, logger, metrics);
+  const appDeps: AppDeps = {
+    store: prismaStore(prisma),
     clock: options.clock ?? (() => new Date()),
     random: (bytes) => randomBytes(bytes),
-    transactionOptions: { maxWait: 10_000, timeout: 15_000 },
-    outbound: outboundClients(config, logger, metrics),
+    outbound,
   };
+  const deps = { ...appDeps, db: prisma, outbound };
 
   const depositSweep = scheduleDepositSweep(
     deps,
@@ -107,12 +99,11 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     },
     logger.child({ component: 'deposit-sweep' }),
   );
-
   const personalData = countingErasures(
     new PrismaPersonalDataStore(
       prisma,
       (erasure) => personalDataErasedEvent({ now: erasure.at, random: deps.random }, erasure),
-      deps.transactionOptions,
+      defaultTransactionOptions,
     ),
     metrics,
   );
@@ -175,14 +166,14 @@ export async function startService(options: ServiceOptions): Promise<Service> {
           onRestart: () => metrics.countConsumerRestart(),
         })
       : null;
-  // Kafka may be down at start: the consumer keeps trying in the background (and after a crash).
+  // Kafka may be down at start: the consumers keep trying in the background (and after a crash).
   consumer?.start();
   guestErased?.start();
   metrics.setProbes({
     outboxLag: () => outboxLag(pool),
     pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-    ...(deps.outbound && {
-      breakers: () => new Map([...(deps.outbound?.breakers ?? [])].map(([service, breaker]) => [service, breaker.current()])),
+    ...(outbound && {
+      breakers: () => new Map([...outbound.breakers].map(([service, breaker]) => [service, breaker.current()])),
     }),
     ...(kafka && { consumerLag: () => consumerLag(kafka, config.KAFKA_CONSUMER_GROUP, TOPICS.paymentProcessed) }),
     ...(consumer && { paymentConsumer: () => consumer.status() }),
@@ -196,85 +187,29 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   await apollo.start();
 
   let shuttingDown = false;
-  const migrationNames = (await readMigrations()).map((file) => file.name);
-  const readiness = async (): Promise<{ failed: string[]; checks: Record<string, string> }> => {
-    const failed: string[] = shuttingDown ? ['shutting down'] : [];
-    const checks: Record<string, string> = {};
-    try {
-      const client = await pool.connect();
-      try {
-        const pending = await pendingOf(migrationNames, client, tableSchema);
-        checks.database = 'reachable';
-        checks.migrations = pending.length === 0 ? 'applied' : `${pending.length} pending`;
-        if (pending.length > 0) failed.push('migrations pending');
-      } finally {
-        client.release();
-      }
-    } catch {
-      checks.database = 'unreachable';
-      failed.push('database unreachable');
-    }
-    // Kafka down does not stop bookings (events wait in the outbox), so by default it is reported,
-    // not a reason to take the instance out of rotation; READINESS_REQUIRES_KAFKA makes it one.
-    checks.kafka = publisher ? (publisher.isConnected() ? 'connected' : 'disconnected') : 'not configured';
-    if (config.READINESS_REQUIRES_KAFKA && publisher && !publisher.isConnected()) failed.push('kafka producer not connected');
-    // A crashed or stuck consumer stalls payments (paid bookings would expire): out of rotation,
-    // so it is seen. Kafka unreachable altogether is the case above, decided by its own setting.
-    if (consumer) {
-      const problem = consumerProblem(consumer.status(), new Date(), config.PAYMENT_CONSUMER_READY_GRACE_MS);
-      checks.paymentConsumer = problem ?? (consumer.status().running ? 'running' : 'starting');
-      const kafkaDown = publisher !== null && !publisher.isConnected() && !config.READINESS_REQUIRES_KAFKA;
-      if (problem && !kafkaDown) failed.push(problem);
-    }
-    // Reported, not a reason to leave rotation: erasures wait in the topic and bookings go on.
-    if (guestErased) {
-      const status = guestErased.status();
-      checks.guestErasedConsumer =
-        consumerProblem(status, new Date(), config.PAYMENT_CONSUMER_READY_GRACE_MS, 'guest.erased consumer') ??
-        (status.running ? 'running' : 'starting');
-    }
-    return { failed, checks };
-  };
-
-  const server: Server = createHttpServer({
+  const readiness = readinessCheck({
+    pool,
+    tableSchema,
+    migrationNames: (await readMigrations()).map((file) => file.name),
+    publisher,
+    consumer,
+    guestErased,
+    requiresKafka: config.READINESS_REQUIRES_KAFKA,
+    consumerGraceMs: config.PAYMENT_CONSUMER_READY_GRACE_MS,
+    shuttingDown: () => shuttingDown,
+  });
+  const server = await listen({
+    config,
     apollo,
+    authenticator,
+    deps: appDeps,
+    db: prisma,
+    personalData,
+    metrics,
     logger,
-    maxBodyBytes: MAX_BODY_BYTES,
     readiness,
     draining: () => shuttingDown,
-    extraRoutes: {
-      '/metrics': async (_request, response) => {
-        const body = await metrics.registry.metrics();
-        response.writeHead(200, { 'content-type': metrics.registry.contentType });
-        response.end(body);
-      },
-    },
-    ...(config.GATEWAY_SHARED_SECRET && {
-      admitGraphQL: (request: IncomingMessage) =>
-        gatewaySecretMatches(config.GATEWAY_SHARED_SECRET ?? '', request.headers['x-gateway-secret']),
-    }),
-    context: async (request): Promise<GraphQLContext> => {
-      const requestId = String(request.id);
-      trace.getActiveSpan()?.setAttribute('app.request_id', requestId);
-      let caller: Caller | null;
-      try {
-        caller = await authenticator.callerOf(request.headers);
-      } catch (error) {
-        if (!(error instanceof UnauthenticatedError)) throw error;
-        throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-      }
-      return {
-        requestId,
-        caller,
-        loaders: createLoaders(prisma),
-        deps: forOneRequest(deps),
-        personalData,
-        logger: request.log,
-      };
-    },
   });
-  server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
-  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const port = (server.address() as AddressInfo).port;
 
   return {
@@ -287,66 +222,23 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     depositSweep,
     retention,
     personalData,
-    stop: async () => {
-      // 1. Say not ready and ask keep-alive clients to reconnect elsewhere, while still serving,
-      //    so a load balancer drains this instance before it stops listening.
-      shuttingDown = true;
-      maintenance.stop();
-      depositSweep.stop();
-      retention.stop();
-      await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));
-      // 2. Stop accepting; requests in flight finish; idle keep-alive connections close.
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      await apollo.stop();
-      // Everything committed so far gets one more chance to leave before the pool closes.
-      await relay.stop();
-      await consumer?.stop().catch((error: unknown) => logger.warn({ err: error }, 'payment consumer did not stop cleanly'));
-      await guestErased
-        ?.stop()
-        .catch((error: unknown) => logger.warn({ err: error }, 'guest.erased consumer did not stop cleanly'));
-      await publisher?.close().catch(() => {});
-      await prisma.$disconnect();
-      await pool.end();
-    },
+    stop: () =>
+      shutDown({
+        drainMs: config.SHUTDOWN_DRAIN_MS,
+        timers: [maintenance, depositSweep, retention],
+        server,
+        apollo,
+        relay,
+        consumers: [consumer, guestErased],
+        publisher,
+        prisma,
+        pool,
+        logger,
+        onShutdownStarted: () => {
+          shuttingDown = true;
+        },
+      }),
   };
-}
-
-/**
- * The configured token keys; in development without them, an ephemeral key pair and a staff token
- * in the log, so `npm start` can be tried at once (configuration refuses this in production).
- */
-async function createAuthenticator(config: Config, logger: Logger): Promise<Authenticator> {
-  const options = { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE };
-  if (config.AUTH_JWKS) return new Authenticator({ ...options, jwks: config.AUTH_JWKS as unknown as JSONWebKeySet });
-  const keys = await developmentKeys(options.issuer, options.audience, DEVELOPMENT_KEY_FILE);
-  const token = await keys.sign({ role: 'staff' }, 'developer');
-  logger.warn(
-    { authorization: `Bearer ${token}` },
-    'AUTH_JWKS is not set: development keys in use; send this header to call the API as staff for 12 hours',
-  );
-  return new Authenticator({ ...options, jwks: keys.jwks });
-}
-
-/** The clients of the services called while booking; none when their URLs are not configured. */
-function outboundClients(config: Config, logger: Logger, metrics: Metrics): OutboundClients | null {
-  const { GUEST_PROFILES_URL, TRIP_CATALOG_URL, PAYMENTS_URL } = config;
-  if (!GUEST_PROFILES_URL || !TRIP_CATALOG_URL || !PAYMENTS_URL) {
-    logger.warn('GUEST_PROFILES_URL, TRIP_CATALOG_URL or PAYMENTS_URL is not set: bookings are not checked with other services');
-    return null;
-  }
-  return new OutboundClients({
-    guestProfilesUrl: GUEST_PROFILES_URL,
-    tripCatalogUrl: TRIP_CATALOG_URL,
-    paymentsUrl: PAYMENTS_URL,
-    timeoutMs: config.DEPENDENCY_TIMEOUT_MS,
-    retry: { retries: config.DEPENDENCY_RETRIES, baseDelayMs: 100, maxDelayMs: 1_000 },
-    breaker: { failureThreshold: config.BREAKER_FAILURE_THRESHOLD, coolDownMs: config.BREAKER_COOL_DOWN_MS },
-    onBreakerChange: (service, state) => logger.warn({ service, state }, 'circuit breaker changed state'),
-    onCall: (service, outcome, seconds) => metrics.observeDependencyCall(service, outcome, seconds),
-  });
 }
 
 /** Counts committed erasures by what triggered them (retention has no guest; events come from a service). */

@@ -1,6 +1,5 @@
-import type { Trip } from '../clients/contracts.js';
-import type { OutboundLoaders } from '../clients/loaders.js';
 import { BadUserInputError, GuestInvalidError, type ReservationDraft, UnavailableError } from '../domain/index.js';
+import type { OutboundLookups, Trip } from './outbound.js';
 
 /**
  * What other services must agree to before a booking is written: the guest and every participant
@@ -8,7 +7,7 @@ import { BadUserInputError, GuestInvalidError, type ReservationDraft, Unavailabl
  * for the party on that date (one catalog call each for the trip and its availability). The
  * loaders are the request's: several bookings in one request share their guest and trip lookups.
  */
-export async function checkBooking(loaders: OutboundLoaders, draft: ReservationDraft): Promise<Trip> {
+export async function checkBooking(loaders: OutboundLookups, draft: ReservationDraft): Promise<Trip> {
   const participantGuests = draft.participants.map((participant, index) => ({ index, guestId: participant.guestId }));
   const [guestStatus, participantStatuses, trip, availability] = await Promise.all([
     loaders.guestStatus.load(draft.guestId),

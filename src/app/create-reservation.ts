@@ -1,20 +1,20 @@
 import { createHash } from 'node:crypto';
-import { Prisma } from '../db/__generated__/prisma/client.js';
-import { dateOf, findReservations, insertReservation, isoOf } from '../db/reservation-repository.js';
 import {
   BadUserInputError,
   type CreateReservationInput,
   confirmationCode,
   IdempotencyKeyReusedError,
+  isoDateOf,
   type ReservationDraft,
   reservationDateOfId,
   uuidV7,
   validateCreateReservation,
 } from '../domain/index.js';
-import { enqueue, notification, statusChangedEvent } from '../events/outbox.js';
 import { checkBooking } from './booking-checks.js';
 import { requestDeposit } from './deposit.js';
 import { type Actor, type AppDeps, actorName, lookupsOf } from './deps.js';
+import { notification, statusChangedEvent } from './outbox-entries.js';
+import { type IdempotencyRecord, UniqueKeyTakenError } from './ports.js';
 import type { ReservationView } from './views.js';
 
 export interface CreateReservationCommand {
@@ -39,7 +39,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;
 export async function createReservation(deps: AppDeps, command: CreateReservationCommand): Promise<ReservationView> {
   const now = deps.clock();
   const valid = validateCreateReservation(command.input, {
-    today: isoOf(now),
+    today: isoDateOf(now),
     path: 'input',
     requirePartnerReference: Boolean(command.partnerId),
   });
@@ -59,8 +59,7 @@ export async function createReservation(deps: AppDeps, command: CreateReservatio
     } catch (error) {
       // A unique key was taken meanwhile: the idempotency key by a concurrent retry (the loop
       // then returns its reservation), or a confirmation code (the loop draws another).
-      const taken = error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-      if (!taken || attempt >= ATTEMPTS) throw error;
+      if (!(error instanceof UniqueKeyTakenError) || attempt >= ATTEMPTS) throw error;
       continue;
     }
     return deps.outbound && trip ? requestDeposit({ ...deps, outbound: deps.outbound }, created, trip) : created;
@@ -74,13 +73,7 @@ async function resumeDeposit(deps: AppDeps, reservation: ReservationView): Promi
   return trip ? requestDeposit({ ...deps, outbound: deps.outbound }, reservation, trip) : reservation;
 }
 
-interface Idempotency {
-  scope: string;
-  key: string;
-  requestHash: string;
-}
-
-function idempotencyOf(command: CreateReservationCommand, valid: ReservationDraft): Idempotency | null {
+function idempotencyOf(command: CreateReservationCommand, valid: ReservationDraft): IdempotencyRecord | null {
   const key = command.idempotencyKey;
   if (key === null || key === undefined) return null;
   if (!IDEMPOTENCY_KEY.test(key)) {
@@ -99,25 +92,18 @@ async function assertPartnerReferenceFree(
   reference: string | null,
 ): Promise<void> {
   if (!partnerId || !reference) return;
-  const taken = await deps.prisma.partnerReference.findUnique({
-    where: { partnerId_partnerReference: { partnerId, partnerReference: reference } },
-  });
-  if (taken) {
+  if (await deps.store.isPartnerReferenceTaken(partnerId, reference)) {
     throw new BadUserInputError([
       { field: 'input.partnerReference', message: 'is already used by another reservation of this partner' },
     ]);
   }
 }
 
-async function replay(deps: AppDeps, idempotency: Idempotency): Promise<ReservationView | null> {
-  const row = await deps.prisma.idempotencyKey.findUnique({
-    where: { scope_key: { scope: idempotency.scope, key: idempotency.key } },
-  });
-  if (!row) return null;
-  if (row.requestHash !== idempotency.requestHash) throw new IdempotencyKeyReusedError();
-  const [reservation] = await findReservations(deps.prisma, [
-    { id: row.reservationId, reservationDate: isoOf(row.reservationDate) },
-  ]);
+async function replay(deps: AppDeps, idempotency: IdempotencyRecord): Promise<ReservationView | null> {
+  const stored = await deps.store.findIdempotencyKey(idempotency.scope, idempotency.key);
+  if (!stored) return null;
+  if (stored.requestHash !== idempotency.requestHash) throw new IdempotencyKeyReusedError();
+  const [reservation] = await deps.store.findReservations([stored.reservation]);
   return reservation ?? null;
 }
 
@@ -126,12 +112,12 @@ async function insertNew(
   command: CreateReservationCommand,
   valid: ReservationDraft,
   now: Date,
-  idempotency: Idempotency | null,
+  idempotency: IdempotencyRecord | null,
 ): Promise<ReservationView> {
   const id = uuidV7(now.getTime(), deps.random);
-  const reservationDate = reservationDateOfId(id) ?? isoOf(now);
+  const reservationDate = reservationDateOfId(id) ?? isoDateOf(now);
   const partnerReference = command.partnerId ? (valid.partnerReference ?? null) : null;
-  return deps.prisma.$transaction(async (tx) => {
+  return deps.store.transaction(async (tx) => {
     const participants = valid.participants.map((participant, position) => ({
       id: uuidV7(now.getTime(), deps.random),
       position,
@@ -144,8 +130,7 @@ async function insertNew(
       insurance: participant.insurance,
     }));
     const actor = actorName(command.actor);
-    const reservation = await insertReservation(
-      tx,
+    const reservation = await tx.insertReservation(
       {
         id,
         reservationDate,
@@ -164,13 +149,12 @@ async function insertNew(
       participants,
       { from: null, to: 'PENDING', rev: 1, reason: 'created', actor, at: now },
     );
-    const key = { reservationId: id, reservationDate: dateOf(reservationDate) };
-    if (idempotency) await tx.idempotencyKey.create({ data: { ...idempotency, ...key, createdAt: now } });
+    if (idempotency) await tx.recordIdempotencyKey(reservation, idempotency, now);
     if (command.partnerId && partnerReference) {
-      await tx.partnerReference.create({ data: { partnerId: command.partnerId, partnerReference, ...key } });
+      await tx.recordPartnerReference(reservation, command.partnerId, partnerReference);
     }
     const context = { now, random: deps.random, requestId: command.requestId };
-    await enqueue(tx, [
+    await tx.enqueue([
       statusChangedEvent(context, reservation, { from: null, to: 'PENDING', reason: 'created', actor }),
       ...participants
         .filter((participant) => participant.insurance)
@@ -183,5 +167,5 @@ async function insertNew(
         ),
     ]);
     return reservation;
-  }, deps.transactionOptions);
+  });
 }

@@ -1,9 +1,7 @@
-import type { Trip } from '../clients/contracts.js';
-import { findPendingHolds } from '../db/reservation-repository.js';
-import { assertTransition, DomainError, StaleRevisionError } from '../domain/index.js';
-import type { Logger } from '../observability/logger.js';
+import { assertTransition, DomainError, isoDateOf, StaleRevisionError } from '../domain/index.js';
 import { requestDeposit } from './deposit.js';
 import type { AppDeps } from './deps.js';
+import type { AppLogger as Logger, Trip } from './outbound.js';
 import { changeReservation } from './unit-of-work.js';
 
 export interface DepositSweepOptions {
@@ -39,7 +37,7 @@ export async function sweepDeposits(deps: AppDeps, options: DepositSweepOptions,
   const now = deps.clock();
 
   if (deps.outbound) {
-    const unpaid = await findPendingHolds(deps.prisma, {
+    const unpaid = await deps.store.findPendingHolds({
       createdBefore: new Date(now.getTime() - options.retryAfterMs),
       lookbackDays: options.lookbackDays,
       withoutPayment: true,
@@ -74,7 +72,7 @@ export async function sweepDeposits(deps: AppDeps, options: DepositSweepOptions,
     }
   }
 
-  const overdue = await findPendingHolds(deps.prisma, {
+  const overdue = await deps.store.findPendingHolds({
     createdBefore: new Date(now.getTime() - options.holdMs),
     lookbackDays: options.lookbackDays,
     limit: options.batchSize,
@@ -85,7 +83,7 @@ export async function sweepDeposits(deps: AppDeps, options: DepositSweepOptions,
       await changeReservation(deps, { key: reservation, expectedRev: reservation.rev, actor: SYSTEM }, (current, _tx, at) => ({
         changes: {
           status: assertTransition(current.status, 'expire', {
-            today: at.toISOString().slice(0, 10),
+            today: isoDateOf(at),
             tripDate: current.tripDate,
           }),
         },

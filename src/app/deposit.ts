@@ -1,8 +1,6 @@
-import type { Trip } from '../clients/contracts.js';
-import type { OutboundClients } from '../clients/services.js';
-import { dateOf, findReservations, isoOf } from '../db/reservation-repository.js';
-import { assertTransition, DependencyFailedError, PaymentDeclinedError } from '../domain/index.js';
+import { assertTransition, DependencyFailedError, isoDateOf, PaymentDeclinedError } from '../domain/index.js';
 import type { AppDeps } from './deps.js';
+import type { DepositResult, OutboundServices, Trip } from './outbound.js';
 import { changeReservation } from './unit-of-work.js';
 import type { ReservationView } from './views.js';
 
@@ -19,12 +17,12 @@ import type { ReservationView } from './views.js';
  * See docs/adr/0006-calls-to-other-services.md.
  */
 export async function requestDeposit(
-  deps: AppDeps & { outbound: OutboundClients },
+  deps: AppDeps & { outbound: OutboundServices },
   reservation: ReservationView,
   trip: Trip,
 ): Promise<ReservationView> {
   const details = { reservationId: reservation.id };
-  let result: Awaited<ReturnType<OutboundClients['chargeDeposit']>>;
+  let result: DepositResult;
   try {
     result = await deps.outbound.chargeDeposit({
       reservationId: reservation.id,
@@ -50,7 +48,7 @@ export async function requestDeposit(
       { key: reservation, expectedRev: reservation.rev, actor: { kind: 'service', id: 'svc-payments' } },
       (current, _tx, now) => ({
         changes: {
-          status: assertTransition(current.status, 'cancel', { today: isoOf(now), tripDate: current.tripDate }),
+          status: assertTransition(current.status, 'cancel', { today: isoDateOf(now), tripDate: current.tripDate }),
           depositStatus: 'DECLINED',
           paymentId: result.paymentId,
         },
@@ -65,10 +63,7 @@ export async function requestDeposit(
   }
 
   // Bookkeeping of this same booking, not a change a client could conflict with: _rev stays.
-  await deps.prisma.reservation.updateMany({
-    where: { id: reservation.id, reservationDate: dateOf(reservation.reservationDate), paymentId: null },
-    data: { paymentId: result.paymentId },
-  });
-  const [updated] = await findReservations(deps.prisma, [reservation]);
+  await deps.store.recordPaymentId(reservation, result.paymentId);
+  const [updated] = await deps.store.findReservations([reservation]);
   return updated ?? reservation;
 }

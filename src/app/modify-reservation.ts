@@ -1,6 +1,5 @@
-import { isoOf } from '../db/reservation-repository.js';
 import type { Caller } from '../domain/index.js';
-import { assertEditable, type ModifyReservationInput, validateModifyReservation } from '../domain/index.js';
+import { assertEditable, isoDateOf, type ModifyReservationInput, validateModifyReservation } from '../domain/index.js';
 import type { Actor, AppDeps } from './deps.js';
 import { changeReservation, keyOfId } from './unit-of-work.js';
 import type { ReservationView } from './views.js';
@@ -17,7 +16,7 @@ export interface ModifyReservationCommand {
 /** Trip date, notes, contact: only while the reservation is PENDING or CONFIRMED. */
 export function modifyReservation(deps: AppDeps, command: ModifyReservationCommand): Promise<ReservationView> {
   const key = keyOfId(command.id, 'input.id');
-  const changes = validateModifyReservation(command.input, { today: isoOf(deps.clock()), path: 'input' });
+  const changes = validateModifyReservation(command.input, { today: isoDateOf(deps.clock()), path: 'input' });
   return changeReservation(
     deps,
     { key, expectedRev: command.expectedRev, actor: command.actor, requestId: command.requestId, caller: command.caller },

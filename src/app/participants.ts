@@ -1,11 +1,3 @@
-import type { Prisma } from '../db/__generated__/prisma/client.js';
-import {
-  deleteParticipant,
-  findParticipantsOf,
-  insertParticipant,
-  isoOf,
-  updateParticipant,
-} from '../db/reservation-repository.js';
 import type { Caller } from '../domain/index.js';
 import {
   assertCanAddInsurance,
@@ -15,6 +7,7 @@ import {
   assertEditable,
   BadUserInputError,
   type InsuranceInput,
+  isoDateOf,
   NotFoundError,
   type ParticipantChangesInput,
   type ParticipantInput,
@@ -24,8 +17,9 @@ import {
   validateParticipant,
   validateParticipantChanges,
 } from '../domain/index.js';
-import { notification } from '../events/outbox.js';
 import type { Actor, AppDeps } from './deps.js';
+import { notification } from './outbox-entries.js';
+import type { Transaction } from './ports.js';
 import { changeReservation, type Decision, keyOfId } from './unit-of-work.js';
 import type { ParticipantView, ReservationKey, ReservationView } from './views.js';
 
@@ -50,11 +44,11 @@ function participantIdOf(value: string): string {
 }
 
 async function loadParty(
-  tx: Prisma.TransactionClient,
+  tx: Transaction,
   key: ReservationKey,
   participantId: string,
 ): Promise<{ participant: ParticipantView; party: ParticipantView[] }> {
-  const party = await findParticipantsOf(tx, [key]);
+  const party = await tx.findParticipantsOf([key]);
   const participant = party.find((candidate) => candidate.id === participantId);
   if (!participant) throw new NotFoundError('Participant', participantId);
   return { participant, party };
@@ -65,21 +59,21 @@ export function addParticipant(
   command: ParticipantCommand & { participant: ParticipantInput },
 ): Promise<ReservationView> {
   const key = keyOfId(command.reservationId, 'input.reservationId');
-  const details = validateParticipant(command.participant, { today: isoOf(deps.clock()), path: 'input.participant' });
+  const details = validateParticipant(command.participant, { today: isoDateOf(deps.clock()), path: 'input.participant' });
   return changeReservation(
     deps,
     { key, expectedRev: command.expectedRev, actor: command.actor, requestId: command.requestId, caller: command.caller },
     async (current, tx) => {
       assertEditable(current.status);
       assertCanAddParticipant(current.partySize, 'input.participant');
-      const party = await findParticipantsOf(tx, [key]);
+      const party = await tx.findParticipantsOf([key]);
       if (details.guestId && party.some((member) => member.guestId === details.guestId)) {
         throw new BadUserInputError([{ field: 'input.participant.guestId', message: 'is already on this reservation' }]);
       }
       const position = Math.max(-1, ...party.map((member) => member.position)) + 1;
       return {
         changes: { partySize: current.partySize + 1 },
-        apply: (write, at) => insertParticipant(write, key, { id: uuidV7(at.getTime(), deps.random), position, ...details }, at),
+        apply: (write, at) => write.insertParticipant(key, { id: uuidV7(at.getTime(), deps.random), position, ...details }, at),
       };
     },
   );
@@ -111,10 +105,10 @@ export function updateParticipantDetails(
   deps: AppDeps,
   command: ParticipantCommand & { participantId: string; changes: ParticipantChangesInput },
 ): Promise<ReservationView> {
-  const changes = validateParticipantChanges(command.changes, { today: isoOf(deps.clock()), path: 'input.changes' });
+  const changes = validateParticipantChanges(command.changes, { today: isoDateOf(deps.clock()), path: 'input.changes' });
   return changeParticipant(deps, command, (participant) => ({
     changes: {},
-    apply: (write, at) => updateParticipant(write, participant.id, changes, at),
+    apply: (write, at) => write.updateParticipant(participant.id, changes, at),
   }));
 }
 
@@ -124,7 +118,7 @@ export function removeParticipant(
 ): Promise<ReservationView> {
   return changeParticipant(deps, command, (participant, party) => {
     assertCanRemoveParticipant(party.length, 'input.participantId');
-    return { changes: { partySize: party.length - 1 }, apply: (write) => deleteParticipant(write, participant.id) };
+    return { changes: { partySize: party.length - 1 }, apply: (write) => write.deleteParticipant(participant.id) };
   });
 }
 
@@ -137,7 +131,7 @@ export function addInsurance(
     assertCanAddInsurance(participant.insurance, 'input.participantId');
     return {
       changes: {},
-      apply: (write, at) => updateParticipant(write, participant.id, { insurance: { ...insurance, status: 'ACTIVE' } }, at),
+      apply: (write, at) => write.updateParticipant(participant.id, { insurance: { ...insurance, status: 'ACTIVE' } }, at),
       outbox: (updated, context) => [
         notification(context, 'insurance_confirmation', updated, {
           participantId: participant.id,
@@ -157,7 +151,7 @@ export function removeInsurance(
     const active = assertCanRemoveInsurance(participant.insurance, 'input.participantId');
     return {
       changes: {},
-      apply: (write, at) => updateParticipant(write, participant.id, { insurance: { ...active, status: 'REMOVED' } }, at),
+      apply: (write, at) => write.updateParticipant(participant.id, { insurance: { ...active, status: 'REMOVED' } }, at),
     };
   });
 }

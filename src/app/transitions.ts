@@ -1,6 +1,5 @@
-import { isoOf } from '../db/reservation-repository.js';
 import type { Caller } from '../domain/index.js';
-import { assertTransition, type TransitionAction } from '../domain/index.js';
+import { assertTransition, isoDateOf, type TransitionAction } from '../domain/index.js';
 import type { Actor, AppDeps } from './deps.js';
 import { changeReservation, keyOfId } from './unit-of-work.js';
 import type { ReservationView } from './views.js';
@@ -28,7 +27,7 @@ export function transitionReservation(
     deps,
     { key, expectedRev: command.expectedRev, actor: command.actor, requestId: command.requestId, caller: command.caller },
     (current, _tx, now) => ({
-      changes: { status: assertTransition(current.status, action, { today: isoOf(now), tripDate: current.tripDate }) },
+      changes: { status: assertTransition(current.status, action, { today: isoDateOf(now), tripDate: current.tripDate }) },
       statusReason: command.reason ?? null,
     }),
   );

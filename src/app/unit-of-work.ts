@@ -1,11 +1,4 @@
-import type { Prisma } from '../db/__generated__/prisma/client.js';
-import {
-  appendStatusChange,
-  findParticipantsOf,
-  findReservations,
-  type ReservationChanges,
-  updateReservationAtRev,
-} from '../db/reservation-repository.js';
+import type { ReservationStatus } from '../domain/index.js';
 import {
   BadUserInputError,
   type Caller,
@@ -15,16 +8,17 @@ import {
   reservationDateOfId,
   StaleRevisionError,
 } from '../domain/index.js';
+import { type Actor, type AppDeps, actorName } from './deps.js';
 import {
-  enqueue,
+  hasRecipient,
   notification,
   type OutboxContext,
   type OutboxEntry,
   reservationCreatedEvent,
   statusChangedEvent,
-} from '../events/outbox.js';
-import { type Actor, type AppDeps, actorName } from './deps.js';
-import type { ReservationKey, ReservationStatus, ReservationView } from './views.js';
+} from './outbox-entries.js';
+import type { ReservationChanges, Transaction } from './ports.js';
+import type { ReservationKey, ReservationView } from './views.js';
 
 /**
  * The transaction boundary shared by every use case that changes an existing reservation:
@@ -46,7 +40,7 @@ export function keyOfId(raw: string, field: string): ReservationKey {
 export interface Decision {
   changes: ReservationChanges;
   /** Writes of the aggregate's other rows (participants), in the same transaction. */
-  apply?: (tx: Prisma.TransactionClient, at: Date) => Promise<void>;
+  apply?: (tx: Transaction, at: Date) => Promise<void>;
   statusReason?: string | null;
   /** Further outbox entries the change promises (beyond the status events added here). */
   outbox?: (updated: ReservationView, context: OutboxContext) => OutboxEntry[];
@@ -61,30 +55,30 @@ export interface ChangeRequest {
   caller?: Caller | undefined;
 }
 
-type Decide = (current: ReservationView, tx: Prisma.TransactionClient, now: Date) => Promise<Decision> | Decision;
+type Decide = (current: ReservationView, tx: Transaction, now: Date) => Promise<Decision> | Decision;
 
 export function changeReservation(deps: AppDeps, request: ChangeRequest, decide: Decide): Promise<ReservationView> {
-  return deps.prisma.$transaction((tx) => changeReservationIn(tx, deps, request, decide), deps.transactionOptions);
+  return deps.store.transaction((tx) => changeReservationIn(tx, deps, request, decide));
 }
 
-/** The same, inside a transaction the caller owns (the payment consumer adds its inbox row). */
+/** The same, inside a transaction the caller owns (settling a payment adds its inbox row). */
 export async function changeReservationIn(
-  tx: Prisma.TransactionClient,
+  tx: Transaction,
   deps: AppDeps,
   request: ChangeRequest,
   decide: Decide,
 ): Promise<ReservationView> {
   const now = deps.clock();
-  const [current] = await findReservations(tx, [request.key]);
+  const [current] = await tx.findReservations([request.key]);
   // Someone else's reservation does not exist for this caller.
   if (!current || (request.caller && !canRead(request.caller, current))) throw new NotFoundError('Reservation', request.key.id);
   if (current.rev !== request.expectedRev) throw new StaleRevisionError(current.rev);
 
   const decision = await decide(current, tx, now);
-  const updated = await updateReservationAtRev(tx, request.key, request.expectedRev, decision.changes, now);
+  const updated = await tx.updateReservationAtRev(request.key, request.expectedRev, decision.changes, now);
   if (!updated) {
     // Another writer committed between our read and our write.
-    const [latest] = await findReservations(tx, [request.key]);
+    const [latest] = await tx.findReservations([request.key]);
     throw new StaleRevisionError(latest?.rev ?? current.rev);
   }
   await decision.apply?.(tx, now);
@@ -94,16 +88,16 @@ export async function changeReservationIn(
   const to: ReservationStatus | undefined = decision.changes.status;
   if (to && to !== current.status) {
     const change = { from: current.status, to, reason: decision.statusReason ?? null, actor: actorName(request.actor) };
-    await appendStatusChange(tx, request.key, { ...change, rev: updated.rev, at: now });
+    await tx.appendStatusChange(request.key, { ...change, rev: updated.rev, at: now });
     entries.push(...(await statusEvents(tx, outboxContext, updated, change)));
   }
-  await enqueue(tx, entries);
+  await tx.enqueue(entries.filter(hasRecipient));
   return updated;
 }
 
 /** Every transition: status_changed and a status update; the first confirmation: created and a booking confirmation. */
 async function statusEvents(
-  tx: Prisma.TransactionClient,
+  tx: Transaction,
   context: OutboxContext,
   reservation: ReservationView,
   change: { from: ReservationStatus; to: ReservationStatus; reason: string | null; actor: string },
@@ -113,7 +107,7 @@ async function statusEvents(
     notification(context, 'status_update', reservation, { from: change.from, to: change.to, reason: change.reason }),
   ];
   if (change.from === 'PENDING' && change.to === 'CONFIRMED') {
-    const participants = await findParticipantsOf(tx, [reservation]);
+    const participants = await tx.findParticipantsOf([reservation]);
     entries.push(
       reservationCreatedEvent(
         context,

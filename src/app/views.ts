@@ -1,12 +1,9 @@
+import type { AgeCategory, DepositStatus, InsuranceStatus, ReservationStatus } from '../domain/index.js';
+
 /**
  * What the use cases hand to the API layer: plain data with ISO dates, no Prisma types.
- * The GraphQL resolvers map these (codegen `mappers`).
+ * The GraphQL resolvers map these (codegen `mappers`). The enumerations are the domain's.
  */
-
-export type ReservationStatus = 'PENDING' | 'CONFIRMED' | 'CHECKED_IN' | 'COMPLETED' | 'CANCELLED' | 'NO_SHOW' | 'EXPIRED';
-export type AgeCategory = 'ADULT' | 'YOUTH' | 'CHILD' | 'INFANT';
-export type InsuranceStatus = 'ACTIVE' | 'REMOVED';
-export type DepositStatus = 'PENDING' | 'SETTLED' | 'DECLINED';
 
 /** A reservation's storage key: the id and the booking date it is partitioned by. */
 export interface ReservationKey {
@@ -67,6 +64,7 @@ export interface GuestRef {
   id: string;
 }
 
+/** @public codegen maps GraphQL's Trip to it (codegen.ts mappers), by name. */
 export interface TripRef {
   id: string;
 }

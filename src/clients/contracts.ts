@@ -9,6 +9,7 @@ import { z } from 'zod';
 // guest-profiles — POST /v1/guests:validate
 export const guestStatusSchema = z.enum(['ACTIVE', 'SUSPENDED', 'UNKNOWN']);
 export type GuestStatus = z.infer<typeof guestStatusSchema>;
+/** @public the contract's request shape, kept beside its response. */
 export const validateGuestsRequest = z.object({ ids: z.array(z.uuid()).min(1).max(200) });
 export const validateGuestsResponse = z.object({ guests: z.array(z.object({ id: z.uuid(), status: guestStatusSchema })) });
 
@@ -24,6 +25,7 @@ export type Trip = z.infer<typeof tripSchema>;
 export const tripsResponse = z.object({ trips: z.array(tripSchema) });
 export const availabilityCheck = z.object({ tripId: z.uuid(), tripDate: z.iso.date(), seats: z.int().min(1) });
 export type AvailabilityCheck = z.infer<typeof availabilityCheck>;
+/** @public the contract's request shape, kept beside its response. */
 export const availabilityRequest = z.object({ checks: z.array(availabilityCheck).min(1).max(200) });
 export const availabilityResponse = z.object({
   results: z.array(z.object({ tripId: z.uuid(), tripDate: z.iso.date(), available: z.boolean(), seatsLeft: z.int().min(0) })),

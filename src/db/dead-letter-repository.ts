@@ -1,4 +1,4 @@
-import type { Db } from './reservation-repository.js';
+import type { Db } from './rows.js';
 
 /**
  * The `dead_letters` table: dead letters kept as raw bytes when the dead-letter topic cannot take

@@ -1,3 +1,4 @@
+import type { OutboxEntry as OutboxRow } from '../app/outbox-entries.js';
 import type {
   ErasurePlan,
   ErasureRecord,
@@ -9,8 +10,7 @@ import type {
 import type { ReservationKey } from '../app/views.js';
 import type { AgeCategory } from '../domain/index.js';
 import type { Prisma, PrismaClient } from './__generated__/prisma/client.js';
-import type { OutboxRow } from './outbox-row.js';
-import { dateOf, isoOf, participantView, reservationView } from './reservation-repository.js';
+import { dateOf, isoOf, participantView, reservationView } from './rows.js';
 
 /**
  * The SQL of personal-data erasure, export and retention (the PersonalDataStore port). Every

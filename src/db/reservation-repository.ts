@@ -1,85 +1,16 @@
-import type {
-  GuestRef,
-  Page,
-  ParticipantView,
-  ReservationKey,
-  ReservationStatus,
-  ReservationView,
-  StatusChangeView,
-} from '../app/views.js';
-import type { Participant, Reservation, StatusHistory } from './__generated__/prisma/client.js';
-import { Prisma, type PrismaClient } from './__generated__/prisma/client.js';
+import type { NewParticipant, NewReservation, NewStatusChange, ReservationChanges } from '../app/ports.js';
+import type { GuestRef, Page, ReservationKey, ReservationView } from '../app/views.js';
+import type { ReservationStatus } from '../domain/index.js';
+import type { Reservation } from './__generated__/prisma/client.js';
+import { Prisma } from './__generated__/prisma/client.js';
+import { appendStatusChange } from './participant-repository.js';
+import { type Db, dateOf, isoOf, participantData, RESERVATION_COLUMNS, reservationView, unique } from './rows.js';
 
 /**
- * Every query of the reservation aggregate. Reads by id always name the booking date too, so
- * PostgreSQL prunes to one monthly partition; writes that change an existing reservation are
- * conditional on its `_rev` in the UPDATE itself.
+ * The reservations table. Reads by id always name the booking date too, so PostgreSQL prunes to
+ * one monthly partition; writes that change an existing reservation are conditional on its
+ * `_rev` in the UPDATE itself. Participants and history: participant-repository.ts.
  */
-
-export type Db = PrismaClient | Prisma.TransactionClient;
-
-export const dateOf = (iso: string): Date => new Date(`${iso}T00:00:00.000Z`);
-export const isoOf = (date: Date): string => date.toISOString().slice(0, 10);
-const unique = <T>(values: T[]): T[] => [...new Set(values)];
-
-export function reservationView(row: Reservation): ReservationView {
-  return {
-    id: row.id,
-    reservationDate: isoOf(row.reservationDate),
-    confirmationCode: row.confirmationCode,
-    status: row.status,
-    guestId: row.guestId,
-    tripId: row.tripId,
-    tripDate: isoOf(row.tripDate),
-    partySize: row.partySize,
-    contactEmail: row.contactEmail,
-    contactPhone: row.contactPhone,
-    notes: row.notes,
-    partnerId: row.partnerId,
-    partnerReference: row.partnerReference,
-    rev: row.rev,
-    depositStatus: row.depositStatus,
-    paymentId: row.paymentId,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  };
-}
-
-export function participantView(row: Participant): ParticipantView {
-  return {
-    id: row.id,
-    reservationId: row.reservationId,
-    reservationDate: isoOf(row.reservationDate),
-    guestId: row.guestId,
-    position: row.position,
-    fullName: row.fullName,
-    dateOfBirth: row.dateOfBirth ? isoOf(row.dateOfBirth) : null,
-    ageCategory: row.ageCategory,
-    email: row.email,
-    phone: row.phone,
-    insurance:
-      row.insuranceStatus && row.insurancePlan && row.insuranceCurrency && row.insurancePremiumCents !== null
-        ? {
-            plan: row.insurancePlan,
-            premiumCents: row.insurancePremiumCents,
-            currency: row.insuranceCurrency,
-            status: row.insuranceStatus,
-          }
-        : null,
-  };
-}
-
-function statusChangeView(row: StatusHistory): StatusChangeView & { reservationId: string } {
-  return {
-    reservationId: row.reservationId,
-    from: row.fromStatus,
-    to: row.toStatus,
-    reason: row.reason,
-    actor: row.actor,
-    at: row.changedAt,
-    rev: row.rev,
-  };
-}
 
 /**
  * One statement for any number of keys. One key: the booking date lets the planner prune to its
@@ -116,106 +47,8 @@ export async function findReservationsByCode(
   return rows.map(reservationView);
 }
 
-/** Like findReservations: a batch is joined from arrays, one statement text whatever its size. */
-export async function findParticipantsOf(db: Db, keys: ReservationKey[]): Promise<ParticipantView[]> {
-  if (keys.length === 0) return [];
-  if (keys.length === 1) {
-    const [key] = keys as [ReservationKey];
-    const rows = await db.participant.findMany({
-      where: { reservationId: key.id, reservationDate: dateOf(key.reservationDate) },
-      orderBy: [{ position: 'asc' }, { id: 'asc' }],
-    });
-    return rows.map(participantView);
-  }
-  const byId = new Map(keys.map((key) => [key.id, key.reservationDate]));
-  const rows = await db.$queryRaw<Participant[]>`
-    SELECT ${PARTICIPANT_COLUMNS}
-      FROM unnest(${[...byId.keys()]}::uuid[], ${[...byId.values()]}::date[]) AS k(id, reservation_date)
-      JOIN reservations.participants p ON p.reservation_id = k.id AND p.reservation_date = k.reservation_date
-     ORDER BY p.reservation_id, p.position, p.id`;
-  return rows.map(participantView);
-}
-
-export async function findParticipants(db: Db, ids: string[]): Promise<ParticipantView[]> {
-  if (ids.length === 0) return [];
-  const rows = await db.participant.findMany({ where: { id: { in: unique(ids) } } });
-  return rows.map(participantView);
-}
-
-export async function findStatusHistoryOf(
-  db: Db,
-  keys: ReservationKey[],
-): Promise<(StatusChangeView & { reservationId: string })[]> {
-  if (keys.length === 0) return [];
-  const rows = await db.statusHistory.findMany({
-    where: {
-      reservationId: { in: unique(keys.map((key) => key.id)) },
-      reservationDate: { in: unique(keys.map((key) => key.reservationDate)).map(dateOf) },
-    },
-    orderBy: [{ reservationId: 'asc' }, { rev: 'asc' }],
-  });
-  return rows.map(statusChangeView);
-}
-
-export interface NewReservation extends ReservationKey {
-  confirmationCode: string;
-  status: ReservationStatus;
-  guestId: string;
-  tripId: string;
-  tripDate: string;
-  contactEmail: string;
-  contactPhone: string | null;
-  notes: string | null;
-  partnerId: string | null;
-  partnerReference: string | null;
-  createdAt: Date;
-}
-
-export interface NewParticipant {
-  id: string;
-  /** Place in the party, from 0; the party is listed in this order. */
-  position: number;
-  guestId: string | null;
-  fullName: string;
-  dateOfBirth: string | null;
-  ageCategory: ParticipantView['ageCategory'];
-  email: string | null;
-  phone: string | null;
-  insurance: { plan: string; premiumCents: number; currency: string } | null;
-}
-
-export interface NewStatusChange {
-  from: ReservationStatus | null;
-  to: ReservationStatus;
-  rev: number;
-  reason: string | null;
-  actor: string;
-  at: Date;
-}
-
-function participantData(key: ReservationKey, participant: NewParticipant, at: Date): Prisma.ParticipantCreateManyInput {
-  return {
-    id: participant.id,
-    reservationId: key.id,
-    reservationDate: dateOf(key.reservationDate),
-    guestId: participant.guestId,
-    position: participant.position,
-    fullName: participant.fullName,
-    dateOfBirth: participant.dateOfBirth ? dateOf(participant.dateOfBirth) : null,
-    ageCategory: participant.ageCategory,
-    email: participant.email,
-    phone: participant.phone,
-    insurancePlan: participant.insurance?.plan ?? null,
-    insurancePremiumCents: participant.insurance?.premiumCents ?? null,
-    insuranceCurrency: participant.insurance?.currency ?? null,
-    insuranceStatus: participant.insurance ? 'ACTIVE' : null,
-    createdAt: at,
-    updatedAt: at,
-  };
-}
-
 export async function insertReservation(
-  tx: Prisma.TransactionClient,
+  tx: Db,
   reservation: NewReservation,
   participants: NewParticipant[],
   history: NewStatusChange,
@@ -245,44 +78,13 @@ export async function insertReservation(
   return reservationView(row);
 }
 
-export async function appendStatusChange(
-  tx: Prisma.TransactionClient,
-  key: ReservationKey,
-  change: NewStatusChange,
-): Promise<void> {
-  await tx.statusHistory.create({
-    data: {
-      reservationId: key.id,
-      reservationDate: dateOf(key.reservationDate),
-      fromStatus: change.from,
-      toStatus: change.to,
-      rev: change.rev,
-      reason: change.reason,
-      actor: change.actor,
-      changedAt: change.at,
-    },
-  });
-}
-
-export interface ReservationChanges {
-  status?: ReservationStatus;
-  tripDate?: string;
-  notes?: string | null;
-  contactEmail?: string;
-  contactPhone?: string | null;
-  partySize?: number;
-  depositStatus?: ReservationView['depositStatus'];
-  paymentId?: string;
-  depositSettledAt?: Date;
-}
-
 /**
  * `UPDATE … SET _rev = _rev + 1 … WHERE id = … AND reservation_date = … AND _rev = expectedRev
  * RETURNING *`: exactly one of any number of concurrent writers holding the same revision wins;
  * the others match no row and get null.
  */
 export async function updateReservationAtRev(
-  tx: Prisma.TransactionClient,
+  tx: Db,
   key: ReservationKey,
   expectedRev: number,
   changes: ReservationChanges,
@@ -307,53 +109,6 @@ export async function updateReservationAtRev(
   if (count === 0) return null;
   const [row] = await findReservations(tx, [key]);
   return row ?? null;
-}
-
-export async function insertParticipant(
-  tx: Prisma.TransactionClient,
-  key: ReservationKey,
-  participant: NewParticipant,
-  at: Date,
-): Promise<void> {
-  await tx.participant.create({ data: participantData(key, participant, at) });
-}
-
-export interface ParticipantChanges {
-  fullName?: string;
-  dateOfBirth?: string | null;
-  ageCategory?: ParticipantView['ageCategory'];
-  email?: string | null;
-  phone?: string | null;
-  insurance?: { plan: string; premiumCents: number; currency: string; status: 'ACTIVE' | 'REMOVED' };
-}
-
-export async function updateParticipant(
-  tx: Prisma.TransactionClient,
-  id: string,
-  changes: ParticipantChanges,
-  at: Date,
-): Promise<void> {
-  await tx.participant.update({
-    where: { id },
-    data: {
-      ...(changes.fullName !== undefined && { fullName: changes.fullName }),
-      ...(changes.dateOfBirth !== undefined && { dateOfBirth: changes.dateOfBirth ? dateOf(changes.dateOfBirth) : null }),
-      ...(changes.ageCategory !== undefined && { ageCategory: changes.ageCategory }),
-      ...(changes.email !== undefined && { email: changes.email }),
-      ...(changes.phone !== undefined && { phone: changes.phone }),
-      ...(changes.insurance !== undefined && {
-        insurancePlan: changes.insurance.plan,
-        insurancePremiumCents: changes.insurance.premiumCents,
-        insuranceCurrency: changes.insurance.currency,
-        insuranceStatus: changes.insurance.status,
-      }),
-      updatedAt: at,
-    },
-  });
-}
-
-export async function deleteParticipant(tx: Prisma.TransactionClient, id: string): Promise<void> {
-  await tx.participant.delete({ where: { id } });
 }
 
 export interface ReservationFilter {
@@ -381,19 +136,6 @@ function filterSql(filter: ReservationFilter, cursor: Cursor | null): Prisma.Sql
   if (cursor) conditions.push(Prisma.sql`(r.trip_date, r.id) < (${cursor.tripDate}::date, ${cursor.id}::uuid)`);
   return Prisma.join(conditions, ' AND ');
 }
-
-const RESERVATION_COLUMNS = Prisma.raw(`r.id, r.reservation_date AS "reservationDate", r.confirmation_code AS "confirmationCode",
-  r.status::text AS status, r.guest_id AS "guestId", r.trip_id AS "tripId", r.trip_date AS "tripDate",
-  r.party_size AS "partySize", r.contact_email AS "contactEmail", r.contact_phone AS "contactPhone", r.notes,
-  r.partner_id AS "partnerId", r.partner_reference AS "partnerReference", r._rev AS rev,
-  r.deposit_status::text AS "depositStatus", r.payment_id AS "paymentId", r.deposit_settled_at AS "depositSettledAt",
-  r.created_at AS "createdAt", r.updated_at AS "updatedAt"`);
-
-const PARTICIPANT_COLUMNS = Prisma.raw(`p.id, p.reservation_id AS "reservationId", p.reservation_date AS "reservationDate",
-  p.guest_id AS "guestId", p.position, p.full_name AS "fullName", p.date_of_birth AS "dateOfBirth",
-  p.age_category::text AS "ageCategory", p.email, p.phone, p.insurance_plan AS "insurancePlan",
-  p.insurance_premium_cents AS "insurancePremiumCents", p.insurance_currency AS "insuranceCurrency",
-  p.insurance_status::text AS "insuranceStatus", p.created_at AS "createdAt", p.updated_at AS "updatedAt"`);
 
 /**
  * The first `first` reservations of each guest (one statement for all guests asking the same
@@ -486,4 +228,12 @@ export async function findByPartnerReference(
     include: { reservation: true },
   });
   return row ? reservationView(row.reservation) : null;
+}
+
+/** Bookkeeping of a new booking (not a change a client could conflict with): `_rev` stays. */
+export async function recordPaymentId(db: Db, key: ReservationKey, paymentId: string): Promise<void> {
+  await db.reservation.updateMany({
+    where: { id: key.id, reservationDate: dateOf(key.reservationDate), paymentId: null },
+    data: { paymentId },
+  });
 }

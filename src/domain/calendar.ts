@@ -20,6 +20,11 @@ export function isIsoDate(value: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
+/** The UTC calendar date of an instant, `YYYY-MM-DD`. */
+export function isoDateOf(instant: Date): string {
+  return instant.toISOString().slice(0, 10);
+}
+
 /** `today` comes from the caller's clock; a malformed one is a programming error, not bad input. */
 export function assertToday(today: string): void {
   if (!isIsoDate(today)) throw new RangeError(`today must be a date written YYYY-MM-DD, got ${JSON.stringify(today)}`);

@@ -1,4 +1,4 @@
-import type { ReservationStatus } from './status.js';
+import type { ReservationStatus } from './enums.js';
 
 /**
  * The errors of the reservation domain. Each carries a stable `code` that clients switch on

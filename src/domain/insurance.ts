@@ -1,3 +1,4 @@
+import type { InsuranceStatus } from './enums.js';
 import { BadUserInputError } from './errors.js';
 import { fieldPath, InputProblems, isRecord } from './field-checks.js';
 
@@ -6,8 +7,6 @@ import { fieldPath, InputProblems, isRecord } from './field-checks.js';
  * unit of a currency, and a status. A participant holds at most one add-on; removing it keeps the
  * row as REMOVED (the premium stays on record), and a new one may be added after that.
  */
-
-export type InsuranceStatus = 'ACTIVE' | 'REMOVED';
 
 export interface InsuranceInput {
   plan: string;

@@ -1,4 +1,5 @@
 import { assertToday } from './calendar.js';
+import { AGE_CATEGORIES, type AgeCategory } from './enums.js';
 import { BadUserInputError } from './errors.js';
 import {
   fieldPath,
@@ -17,9 +18,6 @@ import { checkInsurance, type InsuranceInput, type InsuranceTerms } from './insu
  * The people on a reservation. Every participant's age must be known — a date of birth or an
  * age category — because trips have age rules (the `participants_age_known` CHECK).
  */
-
-export const AGE_CATEGORIES = ['ADULT', 'YOUTH', 'CHILD', 'INFANT'] as const;
-export type AgeCategory = (typeof AGE_CATEGORIES)[number];
 
 export const MAX_FULL_NAME_LENGTH = 200;
 export const MIN_PARTY_SIZE = 1;

@@ -1,8 +1,8 @@
 import type { Caller } from './access.js';
 import { addYears, assertToday } from './calendar.js';
+import type { AgeCategory } from './enums.js';
 import { ForbiddenError } from './errors.js';
 import { InputProblems, requiredText, requiredUuid } from './field-checks.js';
-import type { AgeCategory } from './participant.js';
 
 /**
  * Personal data (SPEC §7a): names, dates of birth, e-mail, phone, notes and free-text reasons.

@@ -1,3 +1,4 @@
+import type { ReservationStatus } from './enums.js';
 import { InvalidTransitionError } from './errors.js';
 
 /**
@@ -5,17 +6,6 @@ import { InvalidTransitionError } from './errors.js';
  * status (use cases, the payment consumer, the expiry job) and everything that checks a history
  * (replay) reads this table, so a rule changes here or nowhere.
  */
-
-export const RESERVATION_STATUSES = [
-  'PENDING',
-  'CONFIRMED',
-  'CHECKED_IN',
-  'COMPLETED',
-  'CANCELLED',
-  'NO_SHOW',
-  'EXPIRED',
-] as const;
-export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
 
 export type TransitionAction = 'confirm' | 'checkIn' | 'complete' | 'cancel' | 'markNoShow' | 'expire';
 
@@ -61,10 +51,6 @@ export const CREATION_STATUSES: readonly ReservationStatus[] = ['PENDING', 'CONF
 const TERMINAL: ReadonlySet<ReservationStatus> = new Set(['COMPLETED', 'CANCELLED', 'NO_SHOW', 'EXPIRED']);
 const EDITABLE: ReadonlySet<ReservationStatus> = new Set(['PENDING', 'CONFIRMED']);
 
-export function isReservationStatus(value: unknown): value is ReservationStatus {
-  return typeof value === 'string' && (RESERVATION_STATUSES as readonly string[]).includes(value);
-}
-
 export function isTerminal(status: ReservationStatus): boolean {
   return TERMINAL.has(status);
 }
@@ -81,11 +67,6 @@ export function assertEditable(status: ReservationStatus): void {
     null,
     `The reservation is ${status} and cannot be changed: only PENDING or CONFIRMED reservations accept changes.`,
   );
-}
-
-/** The actions allowed from a status, guards aside (the date decides those at the time). */
-export function actionsFrom(status: ReservationStatus): TransitionAction[] {
-  return TRANSITION_ACTIONS.filter((action) => TRANSITIONS[action].from.includes(status));
 }
 
 /** The action that moves `from` to `to`, or null when the table has no such edge. */

@@ -1,6 +1,6 @@
 import type { IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { type DeadLetterRecord, storeDeadLetter } from '../db/dead-letter-repository.js';
-import type { Db } from '../db/reservation-repository.js';
+import type { Db } from '../db/rows.js';
 import type { Logger } from '../observability/logger.js';
 
 /**

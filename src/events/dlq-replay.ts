@@ -1,5 +1,4 @@
 import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
-import type { AppDeps } from '../app/deps.js';
 import {
   lastDeadLetterId,
   markDeadLetterReplayed,
@@ -9,7 +8,7 @@ import {
 import type { Logger } from '../observability/logger.js';
 import { TOPICS } from './contracts.js';
 import { DeadLetterSink, type DeadLetterSource } from './dead-letter-sink.js';
-import { type ProcessedMessage, processPaymentMessage } from './payment-handler.js';
+import { type EventDeps, type ProcessedMessage, processPaymentMessage } from './payment-handler.js';
 
 /**
  * Replays dead letters: the rows of the `dead_letters` table and the messages of the dead-letter
@@ -88,12 +87,12 @@ export class DeadLetterReplay {
 
   constructor(
     private readonly kafka: Kafka,
-    private readonly deps: AppDeps,
+    private readonly deps: EventDeps,
     logger: Logger,
     private readonly options: ReplayOptions = {},
   ) {
     this.limit = options.limit ?? Number.POSITIVE_INFINITY;
-    this.sink = new DeadLetterSink(kafka, deps.prisma, logger, { topic: this.deadLetterTopic });
+    this.sink = new DeadLetterSink(kafka, deps.db, logger, { topic: this.deadLetterTopic });
   }
 
   private get deadLetterTopic(): string {
@@ -116,10 +115,10 @@ export class DeadLetterReplay {
   }
 
   private async replayTable(): Promise<void> {
-    const upToId = await lastDeadLetterId(this.deps.prisma);
+    const upToId = await lastDeadLetterId(this.deps.db);
     let afterId = 0n;
     while (this.letters.length < this.limit) {
-      const rows = await pendingDeadLetters(this.deps.prisma, { afterId, upToId, limit: 50 });
+      const rows = await pendingDeadLetters(this.deps.db, { afterId, upToId, limit: 50 });
       if (rows.length === 0) return;
       for (const row of rows) {
         if (this.letters.length >= this.limit) return;
@@ -134,7 +133,7 @@ export class DeadLetterReplay {
           continue;
         }
         const letter = letterOf('table', source, row.reason, await this.handle(source));
-        await markDeadLetterReplayed(this.deps.prisma, row.id, `${letter.result}: ${letter.detail}`);
+        await markDeadLetterReplayed(this.deps.db, row.id, `${letter.result}: ${letter.detail}`);
         this.letters.push(letter);
       }
     }

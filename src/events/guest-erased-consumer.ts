@@ -1,7 +1,7 @@
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { eraseOnEvent } from '../app/erase-personal-data.js';
 import type { PersonalDataStore } from '../app/ports/personal-data-store.js';
-import type { Db } from '../db/reservation-repository.js';
+import type { Db } from '../db/rows.js';
 import type { Logger } from '../observability/logger.js';
 import { readCloudEvent } from './cloud-event.js';
 import { GUEST_ERASED_ATTRIBUTES, guestErasedSchema, TOPICS } from './contracts.js';

@@ -1,5 +1,5 @@
 import { databaseAnswers } from '../db/dead-letter-repository.js';
-import type { Db } from '../db/reservation-repository.js';
+import type { Db } from '../db/rows.js';
 import { exponentialDelay } from './backoff.js';
 import type { DeadLetterSink, DeadLetterSource, DeadLetterStore } from './dead-letter-sink.js';
 

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import {
+  claimOutbox,
+  inTransaction,
+  listenForOutbox,
+  purgePublished,
+  recordPublishFailure,
+  scheduleRetry,
+} from '../db/outbox-repository.js';
+import {
   enterLeaseTransaction,
   fence,
   LeaseLostError,
@@ -63,19 +71,6 @@ export const defaultRelayOptions: RelayOptions = {
 
 /** How long a take-over waits for each terminated connection of the old leader to end. */
 const FENCE_WAIT_MS = 2_000;
-const CHANNEL = 'reservations_outbox';
-
-interface OutboxRow {
-  seq: string;
-  id: string;
-  aggregate_id: string;
-  type: string;
-  destination: string;
-  payload: Record<string, unknown>;
-  headers: Record<string, string>;
-  created_at: Date;
-  attempts: number;
-}
 
 export class OutboxRelay {
   private session: pg.Client | null = null;
@@ -220,7 +215,7 @@ export class OutboxRelay {
         if (this.wakeOnCommit) this.wake?.();
       });
       await session.connect();
-      await session.query(`LISTEN ${CHANNEL}`);
+      await listenForOutbox(session);
       this.session = session;
       this.holder = holder;
     }
@@ -267,25 +262,11 @@ export class OutboxRelay {
     if (session) await session.end().catch(() => {});
   }
 
-  private async claim(client: pg.PoolClient, kind: 'event' | 'notification'): Promise<OutboxRow[]> {
-    const due = kind === 'notification' ? 'AND next_attempt_at <= now()' : '';
-    const { rows } = await client.query<OutboxRow>(
-      `SELECT seq, id, aggregate_id, type, destination, payload, headers, created_at, attempts
-         FROM reservations.outbox
-        WHERE kind = $1 AND published_at IS NULL ${due}
-        ORDER BY seq
-        LIMIT $2
-        FOR UPDATE SKIP LOCKED`,
-      [kind, this.options.batchSize],
-    );
-    return rows;
-  }
-
   private async publishEvents(): Promise<number> {
     const publisher = this.publisher;
     if (!publisher) return 0;
     const outcome = await this.inLeaseTransaction(async (client, lease) => {
-      const rows = await this.claim(client, 'event');
+      const rows = await claimOutbox(client, 'event', this.options.batchSize);
       if (rows.length === 0) return { published: 0 };
       const seqs = rows.map((row) => row.seq);
       try {
@@ -302,10 +283,7 @@ export class OutboxRelay {
         );
       } catch (error) {
         // Recorded on the claiming connection: these rows are locked by it.
-        await client.query(
-          'UPDATE reservations.outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1::bigint[])',
-          [seqs, describe(error)],
-        );
+        await recordPublishFailure(client, seqs, describe(error));
         return { published: 0, error };
       }
       await markPublished(client, lease, seqs, { clearError: false });
@@ -319,7 +297,7 @@ export class OutboxRelay {
     const notifier = this.notifier;
     if (!notifier) return 0;
     return this.inLeaseTransaction(async (client, lease) => {
-      const rows = await this.claim(client, 'notification');
+      const rows = await claimOutbox(client, 'notification', this.options.batchSize);
       const outcomes = await Promise.allSettled(
         rows.map((row) => notifier.send({ id: row.id, template: row.destination, payload: row.payload })),
       );
@@ -332,11 +310,7 @@ export class OutboxRelay {
         } else {
           // Backoff per message: 5 s, 10 s, 20 s … up to an hour (by default).
           const delaySeconds = this.notificationDelay(row.attempts + 1) / 1000;
-          await client.query(
-            `UPDATE reservations.outbox SET attempts = attempts + 1, last_error = $2,
-                    next_attempt_at = now() + make_interval(secs => $3) WHERE seq = $1`,
-            [row.seq, describe(outcome.reason), delaySeconds],
-          );
+          await scheduleRetry(client, row.seq, describe(outcome.reason), delaySeconds);
         }
       }
       await markPublished(client, lease, delivered, { clearError: true });
@@ -348,45 +322,21 @@ export class OutboxRelay {
     if (Date.now() - this.lastPurge < this.options.purgeIntervalMs) return;
     this.lastPurge = Date.now();
     const seconds = Math.round(this.options.retentionMs / 1000);
-    const result = await this.pool.query(
-      `DELETE FROM reservations.outbox WHERE seq IN (
-         SELECT seq FROM reservations.outbox WHERE published_at < now() - make_interval(secs => $1) LIMIT 10000)`,
-      [seconds],
-    );
-    if (result.rowCount) this.logger.info({ purged: result.rowCount }, 'purged published outbox rows past retention');
+    const purged = await purgePublished(this.pool, seconds);
+    if (purged) this.logger.info({ purged }, 'purged published outbox rows past retention');
   }
 
   /** A claiming transaction under the lease held now (LeaseLostError when none is). */
   private async inLeaseTransaction<T>(work: (client: pg.PoolClient, lease: RelayLease) => Promise<T>): Promise<T> {
     const lease = this.isLeader() ? this.lease : null;
     if (!lease) throw new LeaseLostError('this instance does not hold the outbox relay lease');
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       await enterLeaseTransaction(client, lease);
-      const result = await work(client, lease);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+      return work(client, lease);
+    });
   }
 }
 
 function describe(error: unknown): string {
   return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 1000);
-}
-
-/** Age in seconds of the oldest message not yet delivered, per kind (0 when none). */
-export async function outboxLag(pool: pg.Pool): Promise<Record<'event' | 'notification', number>> {
-  const { rows } = await pool.query<{ kind: 'event' | 'notification'; age: number }>(
-    `SELECT kind, EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS age
-       FROM reservations.outbox WHERE published_at IS NULL GROUP BY kind`,
-  );
-  const lag = { event: 0, notification: 0 };
-  for (const row of rows) lag[row.kind] = Math.max(0, row.age);
-  return lag;
 }

@@ -1,15 +1,13 @@
 import type { Kafka } from 'kafkajs';
-import type { AppDeps } from '../app/deps.js';
 import type { Logger } from '../observability/logger.js';
 import { TOPICS } from './contracts.js';
 import { DeadLetterSink } from './dead-letter-sink.js';
-import { processPaymentMessage } from './payment-handler.js';
-import { type ConsumerStatus, SupervisedConsumer, type SupervisedConsumerOptions } from './supervised-consumer.js';
+import { type EventDeps, processPaymentMessage } from './payment-handler.js';
+import { SupervisedConsumer, type SupervisedConsumerOptions } from './supervised-consumer.js';
 
 /** Consumes `payment.processed` (what a message does: payment-handler.ts), supervised. */
 
 export { consumerLag, consumerProblem } from './supervised-consumer.js';
-export type PaymentConsumerStatus = ConsumerStatus;
 
 export interface PaymentConsumerOptions extends SupervisedConsumerOptions {
   topic?: string;
@@ -17,8 +15,8 @@ export interface PaymentConsumerOptions extends SupervisedConsumerOptions {
 }
 
 export class PaymentProcessedConsumer extends SupervisedConsumer {
-  constructor(kafka: Kafka, deps: AppDeps, logger: Logger, options: PaymentConsumerOptions) {
-    const sink = new DeadLetterSink(kafka, deps.prisma, logger, {
+  constructor(kafka: Kafka, deps: EventDeps, logger: Logger, options: PaymentConsumerOptions) {
+    const sink = new DeadLetterSink(kafka, deps.db, logger, {
       topic: options.deadLetterTopic ?? TOPICS.paymentProcessedDeadLetter,
     });
     const contract = {

@@ -1,6 +1,6 @@
 import type { IHeaders } from 'kafkajs';
 import { parseUuid, reservationDateOfId } from '../domain/index.js';
-import { cloudEventProblem, readCloudEvent } from './cloud-event.js';
+import { readCloudEvent } from './cloud-event.js';
 import { PAYMENT_PROCESSED_ATTRIBUTES, type PaymentProcessed, paymentProcessedSchema } from './contracts.js';
 
 /**
@@ -16,11 +16,6 @@ export interface PaymentMessage {
 }
 
 export type ReadPayment = { ok: true; message: PaymentMessage } | { ok: false; reason: string };
-
-/** Why these headers are not a `payment.processed` CloudEvent we accept, or null when they are. */
-export function headerProblem(headers: IHeaders | undefined): string | null {
-  return cloudEventProblem(headers, PAYMENT_PROCESSED_ATTRIBUTES);
-}
 
 export function readPaymentMessage(message: { headers?: IHeaders | undefined; value: Buffer | null }): ReadPayment {
   const read = readCloudEvent(message, PAYMENT_PROCESSED_ATTRIBUTES);

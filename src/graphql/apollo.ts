@@ -6,9 +6,6 @@ import type { GraphQLContext } from './context.js';
 import { formatError, logUnexpectedErrors } from './errors.js';
 import { queryLimits } from './query-limits.js';
 
-// The limits moved to query-limits.ts; the gateway imports them from here.
-export { QUERY_LIMITS, queryLimits } from './query-limits.js';
-
 /** Apollo Server's log lines, into our logger (the subgraph's and the gateway's). */
 export function apolloLogger(logger: Logger) {
   return {

@@ -1,5 +1,6 @@
 import type { Actor, AppDeps } from '../app/deps.js';
 import type { PersonalDataStore } from '../app/ports/personal-data-store.js';
+import type { Db } from '../db/rows.js';
 import { type Caller, UnauthenticatedError } from '../domain/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { Loaders } from './loaders.js';
@@ -13,6 +14,8 @@ export interface GraphQLContext {
   deps: AppDeps;
   /** Erasure and export of personal data (src/db/personal-data.ts). */
   personalData: PersonalDataStore;
+  /** The database, for the reads resolvers make themselves (searches, lookups). */
+  db: Db;
   logger: Logger;
 }
 

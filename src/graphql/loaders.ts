@@ -1,16 +1,14 @@
 import DataLoader from 'dataloader';
 import type { GuestRef, Page, ParticipantView, ReservationKey, ReservationView, StatusChangeView } from '../app/views.js';
+import { findParticipants, findParticipantsOf, findStatusHistoryOf } from '../db/participant-repository.js';
 import {
   type Cursor,
-  type Db,
-  findParticipants,
-  findParticipantsOf,
   findReservations,
   findReservationsByCode,
-  findStatusHistoryOf,
   guestReservationPages,
   type ReservationFilter,
 } from '../db/reservation-repository.js';
+import type { Db } from '../db/rows.js';
 
 /**
  * Per-request batching and caching: whatever number of entities a query plan asks for, each

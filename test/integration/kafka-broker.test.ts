@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Consumer, type IHeaders, Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type KafkaBroker, startKafkaBroker } from '../support/kafka-broker.js';
+import { type KafkaBroker, startKafkaBroker } from '../../tools/kafka/broker.js';
 
 /**
  * Proves the test broker is a real Kafka: topics, an idempotent producer and a consumer group

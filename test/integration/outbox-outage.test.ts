@@ -3,9 +3,9 @@ import { loadConfig } from '../../src/config.js';
 import { TOPICS } from '../../src/events/contracts.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { type Service, startService } from '../../src/service.js';
+import { type KafkaBroker, startKafkaBroker } from '../../tools/kafka/broker.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CREATE, reservationInput } from '../support/factories.js';
-import { type KafkaBroker, startKafkaBroker } from '../support/kafka-broker.js';
 import { readTopics } from '../support/kafka-read.js';
 import { authEnv, createTestTokens } from '../support/tokens.js';
 

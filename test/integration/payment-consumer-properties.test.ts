@@ -18,7 +18,7 @@ import { useService } from '../support/service.js';
 const test = useService({});
 let sink: DeadLetterSink;
 beforeAll(() => {
-  sink = new DeadLetterSink(null, test.service.deps.prisma, createLogger('silent'), { topic: 'unused' });
+  sink = new DeadLetterSink(null, test.service.deps.db, createLogger('silent'), { topic: 'unused' });
 });
 
 const BROKER_LIMIT = 1_048_588;

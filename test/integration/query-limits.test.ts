@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QUERY_LIMITS } from '../../src/graphql/apollo.js';
+import { QUERY_LIMITS } from '../../src/graphql/query-limits.js';
 import { type GraphQLResult, useService } from '../support/service.js';
 
 const test = useService();

@@ -58,7 +58,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 async function startKafka(): Promise<{ brokers: string; stop(): Promise<void> }> {
   if (process.env.KAFKA_BROKERS) return { brokers: process.env.KAFKA_BROKERS, stop: async () => {} };
   // Loaded only when needed: the broker harness calls Maven and Java.
-  const { startKafkaBroker } = await import('./kafka-broker.js');
+  const { startKafkaBroker } = await import('../../tools/kafka/broker.js');
   const broker = await startKafkaBroker();
   return { brokers: broker.brokers, stop: () => broker.stop() };
 }

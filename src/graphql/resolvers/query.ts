@@ -56,7 +56,7 @@ export const Query: QueryResolvers<GraphQLContext> = {
       throw new BadUserInputError([{ field: 'filter', message: 'name a guestId, tripId or partnerId to search by' }]);
     }
     const page = await searchReservations(
-      context.deps.prisma,
+      context.db,
       {
         ...(filter.guestId && { guestId: filter.guestId }),
         ...(filter.tripId && { tripId: filter.tripId }),
@@ -76,6 +76,6 @@ export const Query: QueryResolvers<GraphQLContext> = {
     // A partner looks up their own references, whatever partnerId says.
     const partnerId = caller.role === 'partner' ? caller.partnerId : asked;
     if (!partnerId) throw new BadUserInputError([{ field: 'partnerId', message: 'name the partner' }]);
-    return visible(await findByPartnerReference(context.deps.prisma, partnerId, partnerReference), context);
+    return visible(await findByPartnerReference(context.db, partnerId, partnerReference), context);
   },
 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { reservationCreatedEvent, statusChangedEvent } from '../../../src/app/outbox-entries.js';
 import type { ReservationView } from '../../../src/app/views.js';
 import { cloudEventHeaders } from '../../../src/events/kafka.js';
-import { reservationCreatedEvent, statusChangedEvent } from '../../../src/events/outbox.js';
 import { seededRandom } from '../domain/factories.js';
 
 /** ce_time is the instant of the change, the payload's changedAt, not when the outbox row was written. */

@@ -1,9 +1,6 @@
-import type { ReservationView } from '../app/views.js';
-import type { Prisma } from '../db/__generated__/prisma/client.js';
-import type { OutboxRow } from '../db/outbox-row.js';
 import { ERASED_MARKER, type RandomBytes, uuidV7 } from '../domain/index.js';
 import {
-  EVENT_TYPES,
+  PUBLISHED_EVENT_TYPES as EVENT_TYPES,
   type NotificationTemplate,
   type ReservationCreated,
   type ReservationPersonalDataErased,
@@ -11,16 +8,27 @@ import {
   reservationCreatedSchema,
   reservationPersonalDataErasedSchema,
   reservationStatusChangedSchema,
-  TOPICS,
-} from './contracts.js';
+  PUBLISHED_TOPICS as TOPICS,
+} from './published-events.js';
+import type { ReservationView } from './views.js';
 
 /**
  * What a change promises to the outside world, written in the change's own transaction: events
  * for Kafka and notifications for svc-notifications. The relay delivers them after commit.
+ * Pure builders: the use cases hand the entries to the unit of work's outbox (ports.ts).
  */
 
-/** One message to write (the row shape lives with the SQL: src/db/outbox-row.ts). */
-export type OutboxEntry = OutboxRow;
+export interface OutboxEntry {
+  /** The event id (CloudEvents `ce_id`), also the notification's idempotency key. */
+  id: string;
+  kind: 'event' | 'notification';
+  aggregateId: string;
+  type: string;
+  /** A Kafka topic, or a notification template. */
+  destination: string;
+  payload: Record<string, unknown>;
+  headers: Record<string, string>;
+}
 
 export interface OutboxContext {
   now: Date;
@@ -135,24 +143,6 @@ export function notification(
     },
   });
 }
-
 /** A notification to a contact whose personal data was erased has nobody to go to. */
-const hasRecipient = (message: OutboxEntry): boolean =>
+export const hasRecipient = (message: OutboxEntry): boolean =>
   message.kind !== 'notification' || (message.payload.recipient as { email?: string } | undefined)?.email !== ERASED_MARKER;
-
-export async function enqueue(tx: Prisma.TransactionClient, all: OutboxEntry[]): Promise<void> {
-  const entries = all.filter(hasRecipient);
-  if (entries.length === 0) return;
-  await tx.outboxMessage.createMany({
-    data: entries.map((message) => ({
-      id: message.id,
-      kind: message.kind,
-      aggregateType: 'reservation',
-      aggregateId: message.aggregateId,
-      type: message.type,
-      destination: message.destination,
-      payload: message.payload as Prisma.InputJsonObject,
-      headers: message.headers,
-    })),
-  });
-}

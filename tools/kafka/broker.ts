@@ -330,7 +330,7 @@ function listenOn(server: Server, port: number): Promise<number> {
 function serverProperties(layout: BrokerLayout): string {
   const { port, controllerPort, logDir } = layout;
   return `${[
-    '# Written by test/support/kafka-broker.ts: single-node KRaft broker for tests and development.',
+    '# Written by tools/kafka/broker.ts: single-node KRaft broker for tests and development.',
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,

@@ -1,0 +1,94 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { ApolloServer } from '@apollo/server';
+import { trace } from '@opentelemetry/api';
+import { GraphQLError } from 'graphql';
+import type { JSONWebKeySet } from 'jose';
+import { type AppDeps, forOneRequest } from '../app/deps.js';
+import type { PersonalDataStore } from '../app/ports/personal-data-store.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/rows.js';
+import { type Caller, UnauthenticatedError } from '../domain/index.js';
+import { Authenticator, DEVELOPMENT_KEY_FILE, developmentKeys, gatewaySecretMatches } from '../graphql/auth.js';
+import type { GraphQLContext } from '../graphql/context.js';
+import { createHttpServer } from '../graphql/http-server.js';
+import { createLoaders } from '../graphql/loaders.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Readiness } from './readiness.js';
+
+const MAX_BODY_BYTES = 1_000_000;
+
+export interface HttpParts {
+  config: Config;
+  apollo: ApolloServer<GraphQLContext>;
+  authenticator: Authenticator;
+  deps: AppDeps;
+  db: Db;
+  personalData: PersonalDataStore;
+  metrics: Metrics;
+  logger: Logger;
+  readiness: () => Promise<Readiness>;
+  draining: () => boolean;
+}
+
+/** The HTTP server: GraphQL with a context per request, health, metrics; listening when it returns. */
+export async function listen(parts: HttpParts): Promise<Server> {
+  const { config, authenticator, deps, db, metrics, logger } = parts;
+  const server: Server = createHttpServer({
+    apollo: parts.apollo,
+    logger,
+    maxBodyBytes: MAX_BODY_BYTES,
+    readiness: parts.readiness,
+    draining: parts.draining,
+    extraRoutes: {
+      '/metrics': async (_request, response) => {
+        const body = await metrics.registry.metrics();
+        response.writeHead(200, { 'content-type': metrics.registry.contentType });
+        response.end(body);
+      },
+    },
+    ...(config.GATEWAY_SHARED_SECRET && {
+      admitGraphQL: (request: IncomingMessage) =>
+        gatewaySecretMatches(config.GATEWAY_SHARED_SECRET ?? '', request.headers['x-gateway-secret']),
+    }),
+    context: async (request): Promise<GraphQLContext> => {
+      const requestId = String(request.id);
+      trace.getActiveSpan()?.setAttribute('app.request_id', requestId);
+      let caller: Caller | null;
+      try {
+        caller = await authenticator.callerOf(request.headers);
+      } catch (error) {
+        if (!(error instanceof UnauthenticatedError)) throw error;
+        throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      }
+      return {
+        requestId,
+        caller,
+        loaders: createLoaders(db),
+        deps: forOneRequest(deps),
+        db,
+        personalData: parts.personalData,
+        logger: request.log,
+      };
+    },
+  });
+  server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
+  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  return server;
+}
+
+/**
+ * The configured token keys; in development without them, an ephemeral key pair and a staff token
+ * in the log, so `npm start` can be tried at once (configuration refuses this in production).
+ */
+export async function createAuthenticator(config: Config, logger: Logger): Promise<Authenticator> {
+  const options = { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE };
+  if (config.AUTH_JWKS) return new Authenticator({ ...options, jwks: config.AUTH_JWKS as unknown as JSONWebKeySet });
+  const keys = await developmentKeys(options.issuer, options.audience, DEVELOPMENT_KEY_FILE);
+  const token = await keys.sign({ role: 'staff' }, 'developer');
+  logger.warn(
+    { authorization: `Bearer ${token}` },
+    'AUTH_JWKS is not set: development keys in use; send this header to call the API as staff for 12 hours',
+  );
+  return new Authenticator({ ...options, jwks: keys.jwks });
+}

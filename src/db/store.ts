@@ -1,0 +1,78 @@
+import { type Store, type Transaction, UniqueKeyTakenError } from '../app/ports.js';
+import { Prisma, type PrismaClient } from './__generated__/prisma/client.js';
+import {
+  findIdempotencyKey,
+  isPartnerReferenceTaken,
+  recordIdempotencyKey,
+  recordPartnerReference,
+} from './idempotency-repository.js';
+import { claimMessage, enqueue, recordMessageOutcome } from './outbox-repository.js';
+import {
+  appendStatusChange,
+  deleteParticipant,
+  findParticipantsOf,
+  insertParticipant,
+  updateParticipant,
+} from './participant-repository.js';
+import {
+  findPendingHolds,
+  findReservations,
+  insertReservation,
+  recordPaymentId,
+  updateReservationAtRev,
+} from './reservation-repository.js';
+import type { Db } from './rows.js';
+
+/**
+ * The use cases' storage ports (src/app/ports.ts) over Prisma: each method is one of the
+ * repositories' queries, bound to the client or to the transaction of a unit of work.
+ */
+
+export interface TransactionOptions {
+  /** How long to wait for a connection to start the transaction. */
+  maxWait: number;
+  /** How long the transaction may run before Prisma rolls it back. */
+  timeout: number;
+}
+
+export const defaultTransactionOptions: TransactionOptions = { maxWait: 10_000, timeout: 15_000 };
+
+export function prismaStore(prisma: PrismaClient, options: TransactionOptions = defaultTransactionOptions): Store {
+  return {
+    findReservations: (keys) => findReservations(prisma, keys),
+    findParticipantsOf: (keys) => findParticipantsOf(prisma, keys),
+    findIdempotencyKey: (scope, key) => findIdempotencyKey(prisma, scope, key),
+    isPartnerReferenceTaken: (partnerId, reference) => isPartnerReferenceTaken(prisma, partnerId, reference),
+    findPendingHolds: (query) => findPendingHolds(prisma, query),
+    recordPaymentId: (key, paymentId) => recordPaymentId(prisma, key, paymentId),
+    transaction: async (work) => {
+      try {
+        return await prisma.$transaction((tx) => work(transactionOf(tx)), options);
+      } catch (error) {
+        // P2002: a unique constraint refused a row (idempotency key, partner reference, confirmation code).
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+          throw new UniqueKeyTakenError(error.message, { cause: error });
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+function transactionOf(tx: Db): Transaction {
+  return {
+    findReservations: (keys) => findReservations(tx, keys),
+    findParticipantsOf: (keys) => findParticipantsOf(tx, keys),
+    insertReservation: (reservation, participants, history) => insertReservation(tx, reservation, participants, history),
+    updateReservationAtRev: (key, expectedRev, changes, at) => updateReservationAtRev(tx, key, expectedRev, changes, at),
+    appendStatusChange: (key, change) => appendStatusChange(tx, key, change),
+    insertParticipant: (key, participant, at) => insertParticipant(tx, key, participant, at),
+    updateParticipant: (id, changes, at) => updateParticipant(tx, id, changes, at),
+    deleteParticipant: (id) => deleteParticipant(tx, id),
+    recordIdempotencyKey: (key, idempotency, at) => recordIdempotencyKey(tx, key, idempotency, at),
+    recordPartnerReference: (key, partnerId, reference) => recordPartnerReference(tx, key, partnerId, reference),
+    enqueue: (entries) => enqueue(tx, entries),
+    claimMessage: (messageId, topic) => claimMessage(tx, messageId, topic),
+    recordMessageOutcome: (messageId, outcome) => recordMessageOutcome(tx, messageId, outcome),
+  };
+}
