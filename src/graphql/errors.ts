@@ -71,13 +71,15 @@ function withVariableField(extensions: Record<string, unknown>, message: string,
   return field ? { ...extensions, field, fields: [{ field, message: reason ?? message }] } : extensions;
 }
 
+/** graphql-js stops coercing variables after 50 problems, with an error of no code of its own. */
+const TOO_MANY_VARIABLE_ERRORS = 'Too many errors processing variables';
+
 /** True for an error the client caused or was meant to see; anything else is masked and logged. */
 function isExpected(message: string, code: unknown, original: unknown): boolean {
   return (
     original instanceof DomainError ||
     (typeof code === 'string' && PASS_THROUGH_CODES.has(code)) ||
-    // graphql-js stops coercing variables after 50 problems with an error of no code of its own.
-    message.startsWith('Too many errors processing variables')
+    message.startsWith(TOO_MANY_VARIABLE_ERRORS)
   );
 }
 
@@ -91,9 +93,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       extensions: domainExtensions(original),
     };
   }
+  if (formatted.message.startsWith(TOO_MANY_VARIABLE_ERRORS)) {
+    return { message: formatted.message, extensions: { code: 'BAD_USER_INPUT' } };
+  }
   const code = formatted.extensions?.code;
   if (isExpected(formatted.message, code, original)) {
-    if (code === undefined) return { message: formatted.message, extensions: { code: 'BAD_USER_INPUT' } };
     const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions: withVariableField(extensions, formatted.message, error) };
   }
