@@ -4,7 +4,7 @@ import { DeadLetterReplay } from '../../src/events/dlq-replay.js';
 import { PaymentProcessedConsumer } from '../../src/events/payment-consumer.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { CREATE, reservationInput } from '../support/factories.js';
-import { readTopics, testKafka } from '../support/kafka-read.js';
+import { ensureTopics, readTopics, testKafka } from '../support/kafka-read.js';
 import { useService } from '../support/service.js';
 
 /**
@@ -51,10 +51,7 @@ async function hide(id: string): Promise<() => Promise<void>> {
 
 describe('dead-letter replay', () => {
   it('handles a letter whose reservation exists now, returns one that still fails, once each, and ends', async () => {
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: original }, { topic: deadLetters }], waitForLeaders: true });
-    await admin.disconnect();
+    await ensureTopics(kafka, [original, deadLetters]);
     consumer = new PaymentProcessedConsumer(kafka, test.service.deps, logger, {
       groupId: `consumer-${suffix}`,
       topic: original,

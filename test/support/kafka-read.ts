@@ -38,6 +38,24 @@ async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
 }
 
 /**
+ * Creates the topics (when they do not exist) and waits until every partition has a leader. On a
+ * busy broker `createTopics` itself can fail while the new topic's metadata spreads ("This server
+ * does not host this topic-partition"); the metadata poll is what decides.
+ */
+export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions = 1): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin
+      .createTopics({ topics: topics.map((topic) => ({ topic, numPartitions })), waitForLeaders: false })
+      .catch(() => false);
+    await waitForLeaders(admin, topics);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
  * Reads topics from the beginning with a fresh consumer group until `done(messages)` holds or
  * the time runs out (then returns what it has: the caller's assertions say what was missing).
  */
@@ -48,13 +66,7 @@ export async function readTopics(
   timeoutMs = 60_000,
 ): Promise<ReadMessage[]> {
   const kafka = testKafka(brokers);
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin
-    .createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true })
-    .catch(() => false);
-  await waitForLeaders(admin, topics);
-  await admin.disconnect();
+  await ensureTopics(kafka, topics, 3);
   const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}` });
   const messages: ReadMessage[] = [];
   await consumer.connect();
