@@ -13,10 +13,8 @@ const variables = z.object({
   PARTNER_MANIFEST_PATH: z.string().min(1).default('operations/partner/persisted-query-manifest.json'),
 });
 
-type Env = z.infer<typeof variables>;
-
 /** Grouped as the service's settings are (src/config.ts); problems still name the variable. */
-const schema = variables.superRefine(requiredInProduction<Env>(['AUTH_JWKS', 'GATEWAY_SHARED_SECRET'])).transform((env) => ({
+const schema = requiredInProduction(variables, ['AUTH_JWKS', 'GATEWAY_SHARED_SECRET']).transform((env) => ({
   environment: env.NODE_ENV,
   logLevel: env.LOG_LEVEL,
   http: { port: env.GATEWAY_PORT, host: env.GATEWAY_HOST },

@@ -51,19 +51,39 @@ export function authSettings(env: SharedEnv) {
   return { jwks: env.AUTH_JWKS, issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, gatewaySecret: env.GATEWAY_SHARED_SECRET };
 }
 
-/** Production refuses to start open: each of `names` must be set. */
-export function requiredInProduction<Env extends { NODE_ENV: string }>(names: readonly (keyof Env & string)[]) {
-  return (env: Env, context: z.core.$RefinementCtx<Env>) => {
-    if (env.NODE_ENV !== 'production') return;
-    for (const name of names) {
-      if (!env[name]) context.addIssue({ code: 'custom', path: [name], message: 'is required in production' });
-    }
-  };
+/**
+ * Production refuses to start open: each of `names` must be set. Checked even when other variables
+ * are wrong, so one start reports everything to fix (except after a flag it cannot read: zod's
+ * stringbool ends the parse there).
+ */
+export function requiredInProduction<Env extends { NODE_ENV: string }>(
+  schema: z.ZodType<Env>,
+  names: readonly (keyof Env & string)[],
+) {
+  return schema.superRefine(
+    (env, context) => {
+      if (env.NODE_ENV !== 'production') return;
+      for (const name of names) {
+        if (!env[name]) context.addIssue({ code: 'custom', path: [name], message: 'is required in production' });
+      }
+    },
+    { when: () => true },
+  );
 }
 
-/** One line per problem, `VARIABLE: what is wrong`. */
+/**
+ * One line per variable, `VARIABLE: what is wrong`: the first problem found with it (a wrong
+ * AUTH_JWKS is not also reported missing).
+ */
 export function configProblems(error: z.ZodError): ConfigError {
-  return new ConfigError(error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  const reported = new Set<string>();
+  const lines: string[] = [];
+  for (const issue of error.issues) {
+    const variable = issue.path.join('.');
+    if (!reported.has(variable)) lines.push(`${variable}: ${issue.message}`);
+    reported.add(variable);
+  }
+  return new ConfigError(lines);
 }
 
 const variables = z.object({
@@ -193,18 +213,14 @@ function grouped(env: Env) {
 }
 
 // Rules run on the flat variables, so a problem names the variable to fix.
-const schema = variables
-  .superRefine(
-    requiredInProduction<Env>([
-      'AUTH_JWKS',
-      'GATEWAY_SHARED_SECRET',
-      'GUEST_PROFILES_URL',
-      'TRIP_CATALOG_URL',
-      'PAYMENTS_URL',
-      'NOTIFICATIONS_URL',
-    ]),
-  )
-  .transform(grouped);
+const schema = requiredInProduction(variables, [
+  'AUTH_JWKS',
+  'GATEWAY_SHARED_SECRET',
+  'GUEST_PROFILES_URL',
+  'TRIP_CATALOG_URL',
+  'PAYMENTS_URL',
+  'NOTIFICATIONS_URL',
+]).transform(grouped);
 
 export type Config = z.output<typeof schema>;
 

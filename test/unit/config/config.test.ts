@@ -137,6 +137,16 @@ describe('configuration', () => {
     ]);
   });
 
+  it('reports what production lacks together with the wrong variables, each variable once', () => {
+    expect(variablesOf(problemsOf(() => loadConfig({ ...productionEnv, PORT: 'eighty', PAYMENTS_URL: '' })))).toEqual([
+      'PAYMENTS_URL',
+      'PORT',
+    ]);
+    expect(problemsOf(() => loadConfig({ ...productionEnv, AUTH_JWKS: 'not json' }))).toEqual([
+      'AUTH_JWKS: must be a JSON Web Key Set: {"keys":[…]}',
+    ]);
+  });
+
   it('gives the gateway the same grouping and the same production rules', () => {
     const gateway = loadGatewayConfig({
       GATEWAY_PORT: '4100',
@@ -147,7 +157,9 @@ describe('configuration', () => {
     expect(gateway.auth).toMatchObject({ audience: 'partners', jwks: undefined, gatewaySecret: undefined });
     expect(gateway.subgraphUrls['trip-catalog']).toBe('http://trips/');
     expect(variablesOf(problemsOf(() => loadGatewayConfig({ NODE_ENV: 'production', GATEWAY_PORT: 'x' })))).toEqual([
+      'AUTH_JWKS',
       'GATEWAY_PORT',
+      'GATEWAY_SHARED_SECRET',
     ]);
     expect(variablesOf(problemsOf(() => loadGatewayConfig({ NODE_ENV: 'production' })))).toEqual([
       'AUTH_JWKS',
@@ -161,7 +173,7 @@ describe('configuration', () => {
   it('makes `npm start` exit with code 2 and one line per wrong variable', async () => {
     const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: new URL('.', root).pathname,
-      env: { ...process.env, NODE_ENV: 'production', MIGRATE_ON_START: 'maybe', PORT: '' },
+      env: { ...process.env, NODE_ENV: 'production', PORT: 'eighty', AUTH_JWKS: '' },
     });
     const failure = await run.then(
       () => null,
@@ -169,7 +181,8 @@ describe('configuration', () => {
     );
     expect(failure?.code).toBe(2);
     expect(failure?.stderr).toContain('invalid configuration:');
-    expect(failure?.stderr).toMatch(/^ {2}MIGRATE_ON_START: /m);
+    expect(failure?.stderr).toMatch(/^ {2}PORT: /m);
+    expect(failure?.stderr).toMatch(/^ {2}AUTH_JWKS: is required in production$/m);
   }, 60_000); // a process of its own, compiling TypeScript on a shared machine
 
   it('is documented in full in .env.example and the README', () => {
