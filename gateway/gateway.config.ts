@@ -17,9 +17,9 @@ if (developmentToken)
 
 export const gatewayConfig = defineConfig({
   ...gatewayOptions(settings),
-  port: config.GATEWAY_PORT,
-  host: config.GATEWAY_HOST,
-  logging: hiveLogLevel(config.LOG_LEVEL),
+  port: config.http.port,
+  host: config.http.host,
+  logging: hiveLogLevel(config.logLevel),
   // SIGTERM: finish the requests in flight before closing (the CLI's default closes at once).
   gracefulShutdownTimeout: 5_000,
 });

@@ -22,11 +22,11 @@ try {
   }
   throw error;
 }
-const logger = createLogger(config.LOG_LEVEL, { component: 'gateway' });
+const logger = createLogger(config.logLevel, { component: 'gateway' });
 
 const given = (name: string) => Boolean(process.env[name]);
 const stubs =
-  config.NODE_ENV !== 'production' && !given('GUEST_PROFILES_SUBGRAPH_URL') && !given('TRIP_CATALOG_SUBGRAPH_URL')
+  config.environment !== 'production' && !given('GUEST_PROFILES_SUBGRAPH_URL') && !given('TRIP_CATALOG_SUBGRAPH_URL')
     ? await startStubSubgraphs({ 'guest-profiles': 0, 'trip-catalog': 0 })
     : null;
 
@@ -40,9 +40,9 @@ if (developmentToken) {
 
 const gateway = await startGateway({
   ...settings,
-  port: config.GATEWAY_PORT,
-  host: config.GATEWAY_HOST,
-  logging: hiveLogLevel(config.LOG_LEVEL),
+  port: config.http.port,
+  host: config.http.host,
+  logging: hiveLogLevel(config.logLevel),
 });
 logger.info({ url: `http://localhost:${new URL(gateway.url).port}/graphql` }, 'gateway ready');
 

@@ -15,31 +15,26 @@ export async function gatewaySettings(
   config: GatewayConfig,
   subgraphUrls: Partial<Record<SubgraphName, string>> = {},
 ): Promise<GatewaySettings & { developmentToken?: string }> {
-  let jwks = config.AUTH_JWKS as unknown as JSONWebKeySet | undefined;
+  let jwks = config.auth.jwks as unknown as JSONWebKeySet | undefined;
   let developmentToken: string | undefined;
   if (!jwks) {
-    const keys = await developmentKeys(config.AUTH_ISSUER, config.AUTH_AUDIENCE, DEVELOPMENT_KEY_FILE);
+    const keys = await developmentKeys(config.auth.issuer, config.auth.audience, DEVELOPMENT_KEY_FILE);
     jwks = keys.jwks;
     developmentToken = `Bearer ${await keys.sign({ role: 'staff', scope: 'staff' }, 'developer')}`;
   }
   return {
-    supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
-    subgraphUrls: {
-      reservations: config.RESERVATIONS_SUBGRAPH_URL,
-      'guest-profiles': config.GUEST_PROFILES_SUBGRAPH_URL,
-      'trip-catalog': config.TRIP_CATALOG_SUBGRAPH_URL,
-      ...subgraphUrls,
-    },
-    auth: { jwks, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE },
-    gatewaySecret: config.GATEWAY_SHARED_SECRET,
-    partnerManifest: readManifest(new URL(config.PARTNER_MANIFEST_PATH, `file://${process.cwd()}/`)),
-    production: config.NODE_ENV === 'production',
+    supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
+    subgraphUrls: { ...config.subgraphUrls, ...subgraphUrls },
+    auth: { jwks, issuer: config.auth.issuer, audience: config.auth.audience },
+    gatewaySecret: config.auth.gatewaySecret,
+    partnerManifest: readManifest(new URL(config.partnerManifestPath, `file://${process.cwd()}/`)),
+    production: config.environment === 'production',
     ...(developmentToken && { developmentToken }),
   };
 }
 
 /** Our LOG_LEVEL as Hive Gateway's logging option. */
-export function hiveLogLevel(level: GatewayConfig['LOG_LEVEL']): 'debug' | 'info' | 'warn' | 'error' | false {
+export function hiveLogLevel(level: GatewayConfig['logLevel']): 'debug' | 'info' | 'warn' | 'error' | false {
   if (level === 'silent') return false;
   if (level === 'fatal') return 'error';
   if (level === 'trace') return 'debug';

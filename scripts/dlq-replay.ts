@@ -14,10 +14,11 @@ import { createLogger } from '../src/observability/logger.js';
 
 const { values } = parseArgs({ options: { 'dry-run': { type: 'boolean', default: false }, limit: { type: 'string' } } });
 const config = loadConfig();
-if (!config.KAFKA_BROKERS || !config.DATABASE_URL) {
+const databaseUrl = config.database.url;
+if (config.kafka.brokers.length === 0 || !databaseUrl) {
   console.error(
     'Set KAFKA_BROKERS and DATABASE_URL to the cluster and database of the service whose dead letters to replay ' +
-      `(the embedded default: postgresql://postgres:embedded@127.0.0.1:${config.EMBEDDED_POSTGRES_PORT}/reservations).`,
+      `(the embedded default: postgresql://postgres:embedded@127.0.0.1:${config.database.embedded.port}/reservations).`,
   );
   process.exit(2);
 }
@@ -27,9 +28,9 @@ if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
   process.exit(2);
 }
 const logger = createLogger('warn');
-const pool = createPool(config.DATABASE_URL, 2, logger);
+const pool = createPool(databaseUrl, 2, logger);
 const prisma = createPrisma(pool, logger);
-const kafka = createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'svc-reservations-dlq-replay' }, logger);
+const kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'svc-reservations-dlq-replay' }, logger);
 const deps = {
   store: prismaStore(prisma),
   db: prisma,

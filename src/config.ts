@@ -2,17 +2,21 @@ import { z } from 'zod';
 
 /**
  * Every setting comes from the environment and is validated once at start; `.env.example` lists
- * them with their defaults. A problem is reported as one line per variable.
+ * them with their defaults. One schema reads the flat variable names (deployments, .env.example
+ * and the README use them) and hands the service its settings grouped by concern. A problem is
+ * reported as one line per variable, named as in the environment.
  */
 
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+/**
+ * A flag. zod's stringbool, case-insensitive: true/1/yes/on/y/enabled and
+ * false/0/no/off/n/disabled (a superset of what was accepted before).
+ */
+const flag = z.stringbool();
 
 const postgresUrl = z.string().refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL');
 
 /** A JSON Web Key Set given as JSON text (AUTH_JWKS). */
-export const jsonWebKeySet = z.string().transform((value, context) => {
+const jsonWebKeySet = z.string().transform((value, context) => {
   try {
     const parsed = JSON.parse(value) as { keys?: unknown };
     if (Array.isArray(parsed.keys) && parsed.keys.length > 0) return parsed as { keys: Record<string, unknown>[] };
@@ -30,8 +34,8 @@ export function presentEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   );
 }
 
-/** Settings the service and the local gateway share (same names, same rules). */
-export const sharedSettings = {
+/** Variables the service and the local gateway share (same names, same rules). */
+export const sharedVariables = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AUTH_JWKS: jsonWebKeySet.optional(),
@@ -40,13 +44,50 @@ export const sharedSettings = {
   GATEWAY_SHARED_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 };
 
-/** One line per problem, `VARIABLE: what is wrong`. */
-export function configProblems(error: z.ZodError): ConfigError {
-  return new ConfigError(error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+type SharedEnv = z.infer<z.ZodObject<typeof sharedVariables>>;
+
+/** How callers are authenticated, for the service and the gateway alike. */
+export function authSettings(env: SharedEnv) {
+  return { jwks: env.AUTH_JWKS, issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, gatewaySecret: env.GATEWAY_SHARED_SECRET };
 }
 
-const schema = z.object({
-  ...sharedSettings,
+/**
+ * Production refuses to start open: each of `names` must be set. Checked even when other variables
+ * are wrong, so one start reports everything to fix (except after a flag it cannot read: zod's
+ * stringbool ends the parse there).
+ */
+export function requiredInProduction<Env extends { NODE_ENV: string }>(
+  schema: z.ZodType<Env>,
+  names: readonly (keyof Env & string)[],
+) {
+  return schema.superRefine(
+    (env, context) => {
+      if (env.NODE_ENV !== 'production') return;
+      for (const name of names) {
+        if (!env[name]) context.addIssue({ code: 'custom', path: [name], message: 'is required in production' });
+      }
+    },
+    { when: () => true },
+  );
+}
+
+/**
+ * One line per variable, `VARIABLE: what is wrong`: the first problem found with it (a wrong
+ * AUTH_JWKS is not also reported missing).
+ */
+export function configProblems(error: z.ZodError): ConfigError {
+  const reported = new Set<string>();
+  const lines: string[] = [];
+  for (const issue of error.issues) {
+    const variable = issue.path.join('.');
+    if (!reported.has(variable)) lines.push(`${variable}: ${issue.message}`);
+    reported.add(variable);
+  }
+  return new ConfigError(lines);
+}
+
+const variables = z.object({
+  ...sharedVariables,
   PORT: z.coerce.number().int().min(0).max(65535).default(4001),
   HOST: z.string().min(1).default('0.0.0.0'),
 
@@ -54,7 +95,7 @@ const schema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   EMBEDDED_POSTGRES_DIR: z.string().min(1).default('.data/postgres'),
   EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
-  MIGRATE_ON_START: booleanFlag.default(true),
+  MIGRATE_ON_START: flag.default(true),
   /** Idle keep-alive connections close after this; clients are told (`Keep-Alive: timeout=`). */
   HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(5_000),
   /**
@@ -74,7 +115,7 @@ const schema = z.object({
   /** Personal data of a reservation is erased this many months after its trip date (README, Personal data). */
   PERSONAL_DATA_RETENTION_MONTHS: z.coerce.number().int().min(1).max(1_200).default(36),
   PERSONAL_DATA_RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(100),
-  GUEST_ERASED_CONSUMER_ENABLED: booleanFlag.default(true),
+  GUEST_ERASED_CONSUMER_ENABLED: flag.default(true),
 
   KAFKA_BROKERS: z
     .string()
@@ -82,11 +123,11 @@ const schema = z.object({
     .optional(),
   KAFKA_CLIENT_ID: z.string().min(1).default('svc-reservations'),
   KAFKA_CONSUMER_GROUP: z.string().min(1).default('svc-reservations'),
-  PAYMENT_CONSUMER_ENABLED: booleanFlag.default(true),
+  PAYMENT_CONSUMER_ENABLED: flag.default(true),
   /** `/health/ready` fails once the payment consumer has been stopped or stuck this long. */
   PAYMENT_CONSUMER_READY_GRACE_MS: z.coerce.number().int().min(1_000).default(60_000),
 
-  READINESS_REQUIRES_KAFKA: booleanFlag.default(false),
+  READINESS_REQUIRES_KAFKA: flag.default(false),
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
   OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).default(168),
@@ -111,21 +152,80 @@ const schema = z.object({
   OUTBOX_MAX_BACKOFF_MS: z.coerce.number().int().min(100).default(30_000),
 });
 
-/** Production refuses to start open: it needs the token keys and the gateway secret. */
-const productionRules = schema.superRefine((config, context) => {
-  if (config.NODE_ENV !== 'production') return;
-  if (!config.AUTH_JWKS) context.addIssue({ code: 'custom', path: ['AUTH_JWKS'], message: 'is required in production' });
-  if (!config.GATEWAY_SHARED_SECRET)
-    context.addIssue({ code: 'custom', path: ['GATEWAY_SHARED_SECRET'], message: 'is required in production' });
-  for (const name of ['GUEST_PROFILES_URL', 'TRIP_CATALOG_URL', 'PAYMENTS_URL', 'NOTIFICATIONS_URL'] as const) {
-    if (!config[name]) context.addIssue({ code: 'custom', path: [name], message: 'is required in production' });
-  }
-});
+type Env = z.infer<typeof variables>;
 
-export type Config = z.infer<typeof schema>;
+/** The variables grouped by concern; the only place that knows the flat names. */
+function grouped(env: Env) {
+  return {
+    environment: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    http: {
+      port: env.PORT,
+      host: env.HOST,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
+    },
+    auth: authSettings(env),
+    database: {
+      /** Unset: the embedded PostgreSQL below (`npm start`). */
+      url: env.DATABASE_URL,
+      poolMax: env.DATABASE_POOL_MAX,
+      embedded: { dir: env.EMBEDDED_POSTGRES_DIR, port: env.EMBEDDED_POSTGRES_PORT },
+      migrateOnStart: env.MIGRATE_ON_START,
+      partitions: { monthsAhead: env.PARTITION_MONTHS_AHEAD, maintenanceIntervalMs: env.PARTITION_MAINTENANCE_INTERVAL_MS },
+    },
+    personalData: { retentionMonths: env.PERSONAL_DATA_RETENTION_MONTHS, batchSize: env.PERSONAL_DATA_RETENTION_BATCH_SIZE },
+    kafka: {
+      /** Empty: no Kafka; events wait in the outbox. */
+      brokers: env.KAFKA_BROKERS?.split(',') ?? [],
+      clientId: env.KAFKA_CLIENT_ID,
+      consumerGroup: env.KAFKA_CONSUMER_GROUP,
+      readinessRequired: env.READINESS_REQUIRES_KAFKA,
+      paymentConsumer: { enabled: env.PAYMENT_CONSUMER_ENABLED, readyGraceMs: env.PAYMENT_CONSUMER_READY_GRACE_MS },
+      guestErasedConsumer: { enabled: env.GUEST_ERASED_CONSUMER_ENABLED },
+    },
+    outbox: {
+      pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
+      batchSize: env.OUTBOX_BATCH_SIZE,
+      maxBackoffMs: env.OUTBOX_MAX_BACKOFF_MS,
+      retentionHours: env.OUTBOX_RETENTION_HOURS,
+      relayLeaseMs: env.OUTBOX_RELAY_LEASE_MS,
+      notifications: { url: env.NOTIFICATIONS_URL, retryBaseMs: env.NOTIFICATION_RETRY_BASE_MS },
+    },
+    dependencies: {
+      urls: { guestProfiles: env.GUEST_PROFILES_URL, tripCatalog: env.TRIP_CATALOG_URL, payments: env.PAYMENTS_URL },
+      timeoutMs: env.DEPENDENCY_TIMEOUT_MS,
+      retries: env.DEPENDENCY_RETRIES,
+      breaker: { failureThreshold: env.BREAKER_FAILURE_THRESHOLD, coolDownMs: env.BREAKER_COOL_DOWN_MS },
+    },
+    deposits: {
+      holdMinutes: env.DEPOSIT_HOLD_MINUTES,
+      retryAfterMs: env.DEPOSIT_RETRY_AFTER_MS,
+      sweepIntervalMs: env.DEPOSIT_SWEEP_INTERVAL_MS,
+    },
+    telemetry: {
+      tracesExporter: env.OTEL_TRACES_EXPORTER,
+      otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+      otlpProtocol: env.OTEL_EXPORTER_OTLP_PROTOCOL,
+      serviceName: env.OTEL_SERVICE_NAME,
+    },
+  };
+}
+
+// Rules run on the flat variables, so a problem names the variable to fix.
+const schema = requiredInProduction(variables, [
+  'AUTH_JWKS',
+  'GATEWAY_SHARED_SECRET',
+  'GUEST_PROFILES_URL',
+  'TRIP_CATALOG_URL',
+  'PAYMENTS_URL',
+  'NOTIFICATIONS_URL',
+]).transform(grouped);
+
+export type Config = z.output<typeof schema>;
 
 /** Every variable the service reads (documented in .env.example and the README). */
-export const CONFIG_VARIABLES = Object.keys(schema.shape);
+export const CONFIG_VARIABLES = Object.keys(variables.shape);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -135,7 +235,7 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = productionRules.safeParse(presentEnv(env));
+  const result = schema.safeParse(presentEnv(env));
   if (!result.success) {
     throw configProblems(result.error);
   }

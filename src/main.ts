@@ -16,29 +16,31 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.logLevel);
 
   let embedded: EmbeddedDatabase | null = null;
-  let databaseUrl = config.DATABASE_URL;
+  let databaseUrl = config.database.url;
   if (!databaseUrl) {
     // Loaded only here; the cluster registers no exit hooks (src/db/embedded-postgres-cluster.ts):
     // the cluster is stopped by the shutdown below, after the requests in flight.
     const { startEmbeddedPostgres } = await import('./db/embedded-postgres.js');
-    embedded = await startEmbeddedPostgres({ dir: config.EMBEDDED_POSTGRES_DIR, port: config.EMBEDDED_POSTGRES_PORT }, logger);
+    embedded = await startEmbeddedPostgres(config.database.embedded, logger);
     databaseUrl = embedded.url;
   }
 
   // The embedded default also stands in for the services we call, unless they are configured.
   let stubs: { stop(): Promise<void> } | null = null;
-  if (config.NODE_ENV !== 'production' && !config.GUEST_PROFILES_URL && !config.TRIP_CATALOG_URL && !config.PAYMENTS_URL) {
+  const { guestProfiles, tripCatalog, payments } = config.dependencies.urls;
+  if (config.environment !== 'production' && !guestProfiles && !tripCatalog && !payments) {
     const { bookingServiceUrls, startStubs } = await import('../stubs/index.js');
     const running = await startStubs({ 'guest-profiles': 0, 'trip-catalog': 0, payments: 0, notifications: 0 });
     stubs = running;
-    config = {
-      ...config,
+    // The environment again, with the stubs' addresses: already valid, so this cannot throw.
+    config = loadConfig({
+      ...process.env,
       ...bookingServiceUrls(running),
-      NOTIFICATIONS_URL: config.NOTIFICATIONS_URL ?? running.urls.notifications,
-    };
+      NOTIFICATIONS_URL: config.outbox.notifications.url ?? running.urls.notifications,
+    });
     logger.info(running.urls, 'stub services started for guest profiles, trip catalog, payments and notifications');
   }
 
@@ -46,8 +48,8 @@ async function main(): Promise<void> {
   logger.info(
     {
       url: `http://localhost:${service.port}/graphql`,
-      database: embedded ? `embedded PostgreSQL 15 (${config.EMBEDDED_POSTGRES_DIR})` : describeDatabaseUrl(databaseUrl),
-      kafka: config.KAFKA_BROKERS ?? 'none (events wait in the outbox)',
+      database: embedded ? `embedded PostgreSQL 15 (${config.database.embedded.dir})` : describeDatabaseUrl(databaseUrl),
+      kafka: config.kafka.brokers.join(',') || 'none (events wait in the outbox)',
     },
     `svc-reservations subgraph ready on http://localhost:${service.port}/graphql`,
   );

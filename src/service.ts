@@ -67,12 +67,12 @@ export interface ServiceOptions {
 
 export async function startService(options: ServiceOptions): Promise<Service> {
   const { config, databaseUrl, logger } = options;
-  const pool = createPool(databaseUrl, config.DATABASE_POOL_MAX, logger);
+  const pool = createPool(databaseUrl, config.database.poolMax, logger);
   const tableSchema = migrationsTableSchema(databaseUrl);
-  if (config.MIGRATE_ON_START) await migrateOnStart(pool, tableSchema, logger);
+  if (config.database.migrateOnStart) await migrateOnStart(pool, tableSchema, logger);
   const maintenance = schedulePartitionMaintenance(
     pool,
-    { monthsAhead: config.PARTITION_MONTHS_AHEAD, intervalMs: config.PARTITION_MAINTENANCE_INTERVAL_MS },
+    { monthsAhead: config.database.partitions.monthsAhead, intervalMs: config.database.partitions.maintenanceIntervalMs },
     logger,
   );
   await maintenance.runNow();
@@ -91,10 +91,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const depositSweep = scheduleDepositSweep(
     deps,
     {
-      intervalMs: config.DEPOSIT_SWEEP_INTERVAL_MS,
-      retryAfterMs: config.DEPOSIT_RETRY_AFTER_MS,
-      holdMs: config.DEPOSIT_HOLD_MINUTES * 60_000,
-      lookbackDays: Math.ceil(config.DEPOSIT_HOLD_MINUTES / 1_440) + 7,
+      intervalMs: config.deposits.sweepIntervalMs,
+      retryAfterMs: config.deposits.retryAfterMs,
+      holdMs: config.deposits.holdMinutes * 60_000,
+      lookbackDays: Math.ceil(config.deposits.holdMinutes / 1_440) + 7,
       batchSize: 200,
     },
     logger.child({ component: 'deposit-sweep' }),
@@ -110,10 +110,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const retention = scheduleRetention(
     personalData,
     {
-      months: config.PERSONAL_DATA_RETENTION_MONTHS,
-      batchSize: config.PERSONAL_DATA_RETENTION_BATCH_SIZE,
+      months: config.personalData.retentionMonths,
+      batchSize: config.personalData.batchSize,
       maxBatches: 100,
-      intervalMs: config.PARTITION_MAINTENANCE_INTERVAL_MS,
+      intervalMs: config.database.partitions.maintenanceIntervalMs,
       clock: deps.clock,
       onRun: () => metrics.markRetentionRun(new Date()),
     },
@@ -124,24 +124,25 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     .catch((error: unknown) => logger.error({ err: error }, 'personal data retention failed; it will run again'));
 
   const authenticator = await createAuthenticator(config, logger);
-  const kafka = config.KAFKA_BROKERS
-    ? createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: config.KAFKA_CLIENT_ID }, logger)
-    : null;
+  const kafka =
+    config.kafka.brokers.length > 0
+      ? createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId }, logger)
+      : null;
   const publisher: KafkaEventPublisher | null = kafka ? new KafkaEventPublisher(kafka) : null;
   const relay = new OutboxRelay(
     pool,
     databaseUrl,
     publisher,
-    options.notifier ?? (config.NOTIFICATIONS_URL ? new HttpNotificationSender(config.NOTIFICATIONS_URL) : null),
+    options.notifier ?? (config.outbox.notifications.url ? new HttpNotificationSender(config.outbox.notifications.url) : null),
     logger.child({ component: 'outbox-relay' }),
     {
-      batchSize: config.OUTBOX_BATCH_SIZE,
-      pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
-      maxBackoffMs: config.OUTBOX_MAX_BACKOFF_MS,
-      retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000,
+      batchSize: config.outbox.batchSize,
+      pollIntervalMs: config.outbox.pollIntervalMs,
+      maxBackoffMs: config.outbox.maxBackoffMs,
+      retentionMs: config.outbox.retentionHours * 3_600_000,
       purgeIntervalMs: 3_600_000,
-      notificationBackoffMs: config.NOTIFICATION_RETRY_BASE_MS,
-      leaseMs: config.OUTBOX_RELAY_LEASE_MS,
+      notificationBackoffMs: config.outbox.notifications.retryBaseMs,
+      leaseMs: config.outbox.relayLeaseMs,
     },
   );
   relay.start();
@@ -150,18 +151,18 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     ?.connect()
     .catch((error: unknown) => logger.warn({ err: error }, 'Kafka is not reachable yet; events wait in the outbox'));
   const consumer =
-    kafka && config.PAYMENT_CONSUMER_ENABLED
+    kafka && config.kafka.paymentConsumer.enabled
       ? new PaymentProcessedConsumer(kafka, deps, logger.child({ component: 'payment-consumer' }), {
-          groupId: config.KAFKA_CONSUMER_GROUP,
+          groupId: config.kafka.consumerGroup,
           onDeadLetter: (store) => metrics.countDeadLetter(store),
           onRestart: () => metrics.countConsumerRestart(),
         })
       : null;
   const guestErased =
-    kafka && config.GUEST_ERASED_CONSUMER_ENABLED
+    kafka && config.kafka.guestErasedConsumer.enabled
       ? new GuestErasedConsumer(kafka, personalData, prisma, deps.clock, logger.child({ component: 'guest-erased-consumer' }), {
           // A group of its own: members of one group with different subscriptions confuse kafkajs' assignment.
-          groupId: `${config.KAFKA_CONSUMER_GROUP}.guest-erased`,
+          groupId: `${config.kafka.consumerGroup}.guest-erased`,
           onDeadLetter: (store) => metrics.countDeadLetter(store),
           onRestart: () => metrics.countConsumerRestart(),
         })
@@ -175,13 +176,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     ...(outbound && {
       breakers: () => new Map([...outbound.breakers].map(([service, breaker]) => [service, breaker.current()])),
     }),
-    ...(kafka && { consumerLag: () => consumerLag(kafka, config.KAFKA_CONSUMER_GROUP, TOPICS.paymentProcessed) }),
+    ...(kafka && { consumerLag: () => consumerLag(kafka, config.kafka.consumerGroup, TOPICS.paymentProcessed) }),
     ...(consumer && { paymentConsumer: () => consumer.status() }),
   });
 
   const apollo = createApolloServer(buildSchema(), {
     logger,
-    production: config.NODE_ENV === 'production',
+    production: config.environment === 'production',
     plugins: [requireAuthentication, metricsPlugin(metrics)],
   });
   await apollo.start();
@@ -194,8 +195,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     publisher,
     consumer,
     guestErased,
-    requiresKafka: config.READINESS_REQUIRES_KAFKA,
-    consumerGraceMs: config.PAYMENT_CONSUMER_READY_GRACE_MS,
+    requiresKafka: config.kafka.readinessRequired,
+    consumerGraceMs: config.kafka.paymentConsumer.readyGraceMs,
     shuttingDown: () => shuttingDown,
   });
   const server = await listen({
@@ -224,7 +225,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     personalData,
     stop: () =>
       shutDown({
-        drainMs: config.SHUTDOWN_DRAIN_MS,
+        drainMs: config.http.shutdownDrainMs,
         timers: [maintenance, depositSweep, retention],
         server,
         apollo,

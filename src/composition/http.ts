@@ -47,9 +47,9 @@ export async function listen(parts: HttpParts): Promise<Server> {
         response.end(body);
       },
     },
-    ...(config.GATEWAY_SHARED_SECRET && {
+    ...(config.auth.gatewaySecret && {
       admitGraphQL: (request: IncomingMessage) =>
-        gatewaySecretMatches(config.GATEWAY_SHARED_SECRET ?? '', request.headers['x-gateway-secret']),
+        gatewaySecretMatches(config.auth.gatewaySecret ?? '', request.headers['x-gateway-secret']),
     }),
     context: async (request): Promise<GraphQLContext> => {
       const requestId = String(request.id);
@@ -72,8 +72,8 @@ export async function listen(parts: HttpParts): Promise<Server> {
       };
     },
   });
-  server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
-  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  server.keepAliveTimeout = config.http.keepAliveTimeoutMs;
+  await new Promise<void>((resolve) => server.listen(config.http.port, config.http.host, resolve));
   return server;
 }
 
@@ -82,8 +82,9 @@ export async function listen(parts: HttpParts): Promise<Server> {
  * in the log, so `npm start` can be tried at once (configuration refuses this in production).
  */
 export async function createAuthenticator(config: Config, logger: Logger): Promise<Authenticator> {
-  const options = { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE };
-  if (config.AUTH_JWKS) return new Authenticator({ ...options, jwks: config.AUTH_JWKS as unknown as JSONWebKeySet });
+  const { issuer, audience, jwks } = config.auth;
+  const options = { issuer, audience };
+  if (jwks) return new Authenticator({ ...options, jwks: jwks as unknown as JSONWebKeySet });
   const keys = await developmentKeys(options.issuer, options.audience, DEVELOPMENT_KEY_FILE);
   const token = await keys.sign({ role: 'staff' }, 'developer');
   logger.warn(

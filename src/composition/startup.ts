@@ -21,18 +21,18 @@ export async function migrateOnStart(pool: pg.Pool, tableSchema: string, logger:
 
 /** The clients of the services called while booking; none when their URLs are not configured. */
 export function outboundClients(config: Config, logger: Logger, metrics: Metrics): OutboundClients | null {
-  const { GUEST_PROFILES_URL, TRIP_CATALOG_URL, PAYMENTS_URL } = config;
-  if (!GUEST_PROFILES_URL || !TRIP_CATALOG_URL || !PAYMENTS_URL) {
+  const { guestProfiles, tripCatalog, payments } = config.dependencies.urls;
+  if (!guestProfiles || !tripCatalog || !payments) {
     logger.warn('GUEST_PROFILES_URL, TRIP_CATALOG_URL or PAYMENTS_URL is not set: bookings are not checked with other services');
     return null;
   }
   return new OutboundClients({
-    guestProfilesUrl: GUEST_PROFILES_URL,
-    tripCatalogUrl: TRIP_CATALOG_URL,
-    paymentsUrl: PAYMENTS_URL,
-    timeoutMs: config.DEPENDENCY_TIMEOUT_MS,
-    retry: { retries: config.DEPENDENCY_RETRIES, baseDelayMs: 100, maxDelayMs: 1_000 },
-    breaker: { failureThreshold: config.BREAKER_FAILURE_THRESHOLD, coolDownMs: config.BREAKER_COOL_DOWN_MS },
+    guestProfilesUrl: guestProfiles,
+    tripCatalogUrl: tripCatalog,
+    paymentsUrl: payments,
+    timeoutMs: config.dependencies.timeoutMs,
+    retry: { retries: config.dependencies.retries, baseDelayMs: 100, maxDelayMs: 1_000 },
+    breaker: config.dependencies.breaker,
     onBreakerChange: (service, state) => logger.warn({ service, state }, 'circuit breaker changed state'),
     onCall: (service, outcome, seconds) => metrics.observeDependencyCall(service, outcome, seconds),
   });
