@@ -2,6 +2,7 @@ import { assertTransition, DomainError, isoDateOf, StaleRevisionError } from '..
 import { requestDeposit } from './deposit.js';
 import type { AppDeps } from './deps.js';
 import type { AppLogger as Logger, Trip } from './outbound.js';
+import { type RecurringJob, recurring } from './recurring.js';
 import { changeReservation } from './unit-of-work.js';
 
 export interface DepositSweepOptions {
@@ -106,17 +107,9 @@ export function scheduleDepositSweep(
   deps: AppDeps,
   options: DepositSweepOptions & { intervalMs: number },
   logger: Logger,
-): { runNow(): Promise<DepositSweepReport>; stop(): void } {
-  let running: Promise<DepositSweepReport> | null = null;
-  const runNow = (): Promise<DepositSweepReport> => {
-    running ??= sweepDeposits(deps, options, logger).finally(() => {
-      running = null;
-    });
-    return running;
-  };
-  const timer = setInterval(() => {
-    runNow().catch((error: unknown) => logger.error({ err: error }, 'deposit sweep failed; it will run again'));
-  }, options.intervalMs);
-  timer.unref();
-  return { runNow, stop: () => clearInterval(timer) };
+): RecurringJob<DepositSweepReport> {
+  return recurring(() => sweepDeposits(deps, options, logger), {
+    intervalMs: options.intervalMs,
+    onError: (error) => logger.error({ err: error }, 'deposit sweep failed; it will run again'),
+  });
 }

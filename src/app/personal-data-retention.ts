@@ -1,6 +1,7 @@
 import { retentionCutoff } from '../domain/index.js';
 import { addToReport, type ErasureReport, planErasure } from './erase-personal-data.js';
 import type { PersonalDataStore } from './ports/personal-data-store.js';
+import { type RecurringJob, recurring } from './recurring.js';
 
 /**
  * Retention (README, Personal data): the personal data of reservations whose trip date is more
@@ -63,24 +64,16 @@ export function scheduleRetention(
   store: PersonalDataStore,
   options: RetentionOptions & { intervalMs: number; clock: () => Date; onRun?: (report: RetentionReport) => void },
   log: RetentionLog,
-): { runNow(): Promise<RetentionReport>; stop(): void } {
-  let running: Promise<RetentionReport> | null = null;
-  const runNow = (): Promise<RetentionReport> => {
-    running ??= erasePastRetention(store, { ...options, now: options.clock() })
-      .then((report) => {
-        options.onRun?.(report);
-        const { reservationIds: _ids, ...summary } = report;
-        if (report.reservationsTouched > 0) log.info(summary, 'personal data past retention erased');
-        return report;
-      })
-      .finally(() => {
-        running = null;
-      });
-    return running;
-  };
-  const timer = setInterval(() => {
-    runNow().catch((error: unknown) => log.error({ err: error }, 'personal data retention failed; it will run again'));
-  }, options.intervalMs);
-  timer.unref();
-  return { runNow, stop: () => clearInterval(timer) };
+): RecurringJob<RetentionReport> {
+  const run = () =>
+    erasePastRetention(store, { ...options, now: options.clock() }).then((report) => {
+      options.onRun?.(report);
+      const { reservationIds: _ids, ...summary } = report;
+      if (report.reservationsTouched > 0) log.info(summary, 'personal data past retention erased');
+      return report;
+    });
+  return recurring(run, {
+    intervalMs: options.intervalMs,
+    onError: (error) => log.error({ err: error }, 'personal data retention failed; it will run again'),
+  });
 }

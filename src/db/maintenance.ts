@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { type RecurringJob, recurring } from '../app/recurring.js';
 import type { Logger } from '../observability/logger.js';
 import { ensurePartitions, type MaintenanceReport } from './partitions.js';
 
@@ -7,7 +8,7 @@ export function schedulePartitionMaintenance(
   pool: pg.Pool,
   options: { monthsAhead: number; intervalMs: number },
   logger: Logger,
-): { runNow(): Promise<MaintenanceReport>; stop(): void } {
+): RecurringJob<MaintenanceReport> {
   const runNow = async (): Promise<MaintenanceReport> => {
     const client = await pool.connect();
     try {
@@ -18,11 +19,10 @@ export function schedulePartitionMaintenance(
       client.release();
     }
   };
-  const timer = setInterval(() => {
-    runNow().catch((error: unknown) => logger.error({ err: error }, 'partition maintenance failed; it will run again'));
-  }, options.intervalMs);
-  timer.unref();
-  return { runNow, stop: () => clearInterval(timer) };
+  return recurring(runNow, {
+    intervalMs: options.intervalMs,
+    onError: (error) => logger.error({ err: error }, 'partition maintenance failed; it will run again'),
+  });
 }
 
 export function logMaintenance(report: MaintenanceReport, logger: Logger): void {

@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { withAdvisoryLock } from './advisory-lock.js';
 
 /**
  * Applies prisma/migrations/<name>/migration.sql in name order, each in its own transaction, and
@@ -100,8 +101,7 @@ export async function migrate(
   const table = `${quoteIdent(options.tableSchema ?? 'public')}."_prisma_migrations"`;
   const log = options.log ?? (() => {});
 
-  await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-  try {
+  return withAdvisoryLock(client, MIGRATION_LOCK_KEY, async () => {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.tableSchema ?? 'public')}`);
     await client.query(`CREATE TABLE IF NOT EXISTS ${table} (
       "id"                  VARCHAR(36) PRIMARY KEY NOT NULL,
@@ -127,9 +127,7 @@ export async function migrate(
       report.applied.push(file.name);
     }
     return report;
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
-  }
+  });
 }
 
 /** One migration, its SQL and its record commit together or not at all. */

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { withAdvisoryLock } from './advisory-lock.js';
 
 /**
  * Monthly range partitions of the partitioned tables, created ahead of time. Names follow
@@ -100,8 +101,7 @@ export async function ensurePartitions(client: pg.ClientBase, options: Maintenan
   const months = monthsToCover(options.from ?? now, now, options.monthsAhead);
   const report: MaintenanceReport = { created: [], failed: [], strays: [] };
 
-  await client.query('SELECT pg_advisory_lock($1)', [MAINTENANCE_LOCK_KEY]);
-  try {
+  return withAdvisoryLock(client, MAINTENANCE_LOCK_KEY, async () => {
     const existing = await existingPartitions(client);
     for (const table of PARTITIONED_TABLES) {
       for (const month of months) {
@@ -121,7 +121,5 @@ export async function ensurePartitions(client: pg.ClientBase, options: Maintenan
     }
     report.strays = await strayRows(client);
     return report;
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MAINTENANCE_LOCK_KEY]);
-  }
+  });
 }
