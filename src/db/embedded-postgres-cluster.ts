@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -65,8 +65,17 @@ export async function embeddedCluster(options: ClusterOptions): Promise<Embedded
       }
     },
     async start() {
+      await stopLeftOver(dataDir.path, log);
       const args = ['-D', dataDir.path, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1', ...(options.flags ?? [])];
-      const child = spawn(path.join(binDir, 'postgres'), args, { ...ids, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      // Its own process group: a terminal's Ctrl-C signals the whole foreground group, and
+      // PostgreSQL would stop at once under a service that is still draining; the service stops
+      // it last (stop()). One left running by a killed service is stopped at the next start.
+      const child = spawn(path.join(binDir, 'postgres'), args, {
+        ...ids,
+        env,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        detached: true,
+      });
       server = child;
       const output: string[] = [];
       child.stderr?.on('data', (chunk: Buffer) => {
@@ -87,6 +96,33 @@ export async function embeddedCluster(options: ClusterOptions): Promise<Embedded
       await exited;
     },
   };
+}
+
+/**
+ * A postmaster still running on this data directory (its service was killed, so nothing stopped
+ * it): stopped the way stop() would, before a new one starts.
+ */
+async function stopLeftOver(dataDir: string, log: (line: string) => void): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !running(pid)) return;
+  // The pid may have been reused since: only a postgres process is stopped (Linux /proc).
+  const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (!command.split('\0')[0]?.endsWith('postgres')) return;
+  log(`stopping PostgreSQL ${pid} left running on ${dataDir}`);
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (running(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function ownedBy(paths: string[], user: RunAs): Promise<void> {
