@@ -57,13 +57,13 @@ export async function lastDeadLetterId(db: Db): Promise<bigint> {
   return row?.id ?? 0n;
 }
 
-/** Rows not replayed yet with `afterId < id <= upToId`, oldest first. */
+/** Rows of one source topic not replayed yet with `afterId < id <= upToId`, oldest first. */
 export async function pendingDeadLetters(
   db: Db,
-  range: { afterId: bigint; upToId: bigint; limit: number },
+  range: { sourceTopic: string; afterId: bigint; upToId: bigint; limit: number },
 ): Promise<StoredDeadLetter[]> {
   const rows = await db.deadLetter.findMany({
-    where: { replayedAt: null, id: { gt: range.afterId, lte: range.upToId } },
+    where: { replayedAt: null, sourceTopic: range.sourceTopic, id: { gt: range.afterId, lte: range.upToId } },
     orderBy: { id: 'asc' },
     take: range.limit,
   });

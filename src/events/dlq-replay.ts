@@ -20,6 +20,8 @@ import { type EventDeps, type ProcessedMessage, processPaymentMessage } from './
  */
 
 export interface ReplayOptions {
+  /** The consumed topic whose dead letters are replayed (the table holds those of every consumer). */
+  topic?: string;
   deadLetterTopic?: string;
   /** Consumer group that remembers what was replayed from the topic. */
   groupId?: string;
@@ -118,7 +120,8 @@ export class DeadLetterReplay {
     const upToId = await lastDeadLetterId(this.deps.db);
     let afterId = 0n;
     while (this.letters.length < this.limit) {
-      const rows = await pendingDeadLetters(this.deps.db, { afterId, upToId, limit: 50 });
+      const sourceTopic = this.options.topic ?? TOPICS.paymentProcessed;
+      const rows = await pendingDeadLetters(this.deps.db, { sourceTopic, afterId, upToId, limit: 50 });
       if (rows.length === 0) return;
       for (const row of rows) {
         if (this.letters.length >= this.limit) return;

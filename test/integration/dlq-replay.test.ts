@@ -101,7 +101,7 @@ describe('dead-letter replay', () => {
     expect(inbox.rows[0].n).toBe(0);
 
     await restore();
-    const options = { deadLetterTopic: deadLetters, groupId: `replay-${suffix}`, idleMs: 5_000 };
+    const options = { topic: original, deadLetterTopic: deadLetters, groupId: `replay-${suffix}`, idleMs: 5_000 };
     const listed = await new DeadLetterReplay(kafka, test.service.deps, logger, { ...options, dryRun: true }).run();
     expect(listed.map((letter) => [letter.ceId, letter.result]).sort()).toEqual(
       [
@@ -140,12 +140,26 @@ describe('dead-letter replay', () => {
       ceId: eventId,
       reason: 'value is not JSON',
     });
-    const options = { deadLetterTopic: deadLetters, groupId: `replay-table-${suffix}`, idleMs: 2_000 };
+    // Another consumer's letter (guest.erased) in the same table: not this replay's to handle.
+    const otherEventId = randomUUID();
+    await storeDeadLetter(test.service.prisma, {
+      sourceTopic: 'novatrek.guest.profile.erased',
+      sourcePartition: 0,
+      sourceOffset: '3',
+      key: null,
+      value: Buffer.from('{"guestId":"not a uuid"}'),
+      headers: [['ce_id', Buffer.from(otherEventId)]],
+      ceId: otherEventId,
+      reason: 'payload does not match guest.erased',
+    });
+    const options = { topic: original, deadLetterTopic: deadLetters, groupId: `replay-table-${suffix}`, idleMs: 2_000 };
     const first = await new DeadLetterReplay(kafka, test.service.deps, logger, options).run();
     expect(first.filter((letter) => letter.from === 'table').map((letter) => [letter.ceId, letter.result])).toEqual([
       [eventId, 'returned'],
     ]);
     const { rows } = await test.db.pool.query('SELECT replay_outcome FROM reservations.dead_letters WHERE ce_id = $1', [eventId]);
     expect(rows.map((row) => row.replay_outcome)).toEqual(['returned: value is not JSON (kept in the topic)']);
+    const other = await test.db.pool.query('SELECT replayed_at FROM reservations.dead_letters WHERE ce_id = $1', [otherEventId]);
+    expect(other.rows).toEqual([{ replayed_at: null }]);
   }, 60_000);
 });
