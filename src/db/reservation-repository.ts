@@ -4,6 +4,7 @@ import type { ReservationStatus } from '../domain/index.js';
 import type { Reservation } from './__generated__/prisma/client.js';
 import { Prisma } from './__generated__/prisma/client.js';
 import { appendStatusChange } from './participant-repository.js';
+import { findReservations } from './reservation-reads.js';
 import { type Db, dateOf, isoOf, participantData, RESERVATION_COLUMNS, reservationView, unique } from './rows.js';
 
 /**
@@ -11,27 +12,6 @@ import { type Db, dateOf, isoOf, participantData, RESERVATION_COLUMNS, reservati
  * one monthly partition; writes that change an existing reservation are conditional on its
  * `_rev` in the UPDATE itself. Participants and history: participant-repository.ts.
  */
-
-/**
- * One statement for any number of keys. One key: the booking date lets the planner prune to its
- * partition. A batch (a gateway's `_entities`): pairs joined from arrays, a text that does not
- * change with the batch size, so its prepared plan is reused; `IN` lists of ids and dates were
- * planned anew over every partition they named (13 ms for 100 ids, BENCHMARKS.md).
- */
-export async function findReservations(db: Db, keys: ReservationKey[]): Promise<ReservationView[]> {
-  if (keys.length === 0) return [];
-  if (keys.length === 1) {
-    const [key] = keys as [ReservationKey];
-    const rows = await db.reservation.findMany({ where: { id: key.id, reservationDate: dateOf(key.reservationDate) } });
-    return rows.map(reservationView);
-  }
-  const byId = new Map(keys.map((key) => [key.id, key.reservationDate]));
-  const rows = await db.$queryRaw<Reservation[]>`
-    SELECT ${RESERVATION_COLUMNS}
-      FROM unnest(${[...byId.keys()]}::uuid[], ${[...byId.values()]}::date[]) AS k(id, reservation_date)
-      JOIN reservations.reservations r ON r.id = k.id AND r.reservation_date = k.reservation_date`;
-  return rows.map(reservationView);
-}
 
 export async function findReservationsByCode(
   db: Db,

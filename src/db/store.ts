@@ -14,13 +14,8 @@ import {
   insertParticipant,
   updateParticipant,
 } from './participant-repository.js';
-import {
-  findPendingHolds,
-  findReservations,
-  insertReservation,
-  recordPaymentId,
-  updateReservationAtRev,
-} from './reservation-repository.js';
+import { findReservations } from './reservation-reads.js';
+import { findPendingHolds, insertReservation, recordPaymentId, updateReservationAtRev } from './reservation-repository.js';
 import type { Db } from './rows.js';
 
 /**
