@@ -4,7 +4,7 @@ import { appendTimes, type EventLatency, eventLatency } from './kafka-events.js'
 import { type LoadResult, runLoad, runPaced } from './load.js';
 import { statementsPerRequest } from './measure-reads.js';
 import { subgraphRequests, type Targets } from './operations.js';
-import type { ServerProcess } from './processes.js';
+import { measureCpu, type ServerProcess } from './processes.js';
 import type { StatementCounts } from './servers/statement-counter.js';
 
 /**
@@ -84,12 +84,18 @@ export async function measureWrites(
     for (const phase of ['saturated', 'steady'] as const) {
       const profiled = settings.profile && run === settings.runs;
       if (profiled) await subgraph.ask('profile:start');
-      const load =
-        phase === 'steady'
-          ? await runPaced({ url, next, seconds: settings.seconds, rate: settings.steadyRate })
-          : await runLoad({ url, next, connections: settings.connections, seconds: settings.seconds });
-      const profileFile = profiled ? await subgraph.ask<string>('profile:stop') : undefined;
-      const drainSeconds = await waitForDrain(databaseUrl);
+      // CPU per booking counts the relay's publishing too: until the outbox has drained.
+      let drainSeconds = 0;
+      let profileFile: string | undefined;
+      const load = await measureCpu(subgraph, async () => {
+        const result =
+          phase === 'steady'
+            ? await runPaced({ url, next, seconds: settings.seconds, rate: settings.steadyRate })
+            : await runLoad({ url, next, connections: settings.connections, seconds: settings.seconds });
+        profileFile = profiled ? await subgraph.ask<string>('profile:stop') : undefined;
+        drainSeconds = await waitForDrain(databaseUrl);
+        return result;
+      });
       const statements = counted;
       const commits = await subgraph.ask<CommitLog>('commits');
       pending.push({ phase, load, statements, drainSeconds, commits, ...(profileFile && { profileFile }) });

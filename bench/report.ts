@@ -175,6 +175,12 @@ function row(cells: (string | number)[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
+/** Median CPU time of the server's process per request; results files before it was measured have none. */
+function cpuOf(list: LoadResult[]): string {
+  const cpu = list.flatMap((l) => (l.cpuMsPerRequest === undefined ? [] : [l.cpuMsPerRequest]));
+  return cpu.length ? fixed(median(cpu), 2) : '–';
+}
+
 function loadRows(
   label: string,
   runs: { load: LoadResult; statements?: StatementCounts }[] | undefined,
@@ -192,6 +198,7 @@ function loadRows(
       fixed(median(list.map((l) => l.latencyMs.p50))),
       fixed(median(list.map((l) => l.latencyMs.p99))),
       statements.length ? fixed(median(statements), 2) : '1 (by construction)',
+      cpuOf(list),
       list.reduce((sum, l) => sum + l.failures, 0),
     ]),
   ];
@@ -211,8 +218,8 @@ function latestSection(results: BenchResults): string {
     '| --- | --- | --- | --- |',
     ...(results.targets ?? []).map((t) => row([t.name, t.target, t.measured, t.met ? 'met' : '**missed**'])),
     '',
-    '| measurement | req/s | p50 ms | p99 ms | SQL statements / request | failures |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| measurement | req/s | p50 ms | p99 ms | SQL statements / request | CPU ms / request | failures |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
   ];
   const reads = results.reads;
   if (reads) {
