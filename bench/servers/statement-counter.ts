@@ -128,23 +128,39 @@ function count(text: string, values: unknown[] | undefined): void {
   counts.samples[shape] ??= { text, values: Array.isArray(values) ? values : [] };
 }
 
+const inTransaction = new WeakSet<object>();
+
+function noteCommitted(ids: string[], result: unknown): void {
+  if (result instanceof Promise) {
+    result.then(
+      () => {
+        const at = Date.now();
+        for (const id of ids) commits.set(id, at);
+      },
+      () => {},
+    );
+  }
+}
+
 function trackCommit(client: object, shape: string, values: unknown[] | undefined, result: unknown): void {
-  if (shape === 'INSERT outbox' && Array.isArray(values)) {
+  if (shape === 'BEGIN') inTransaction.add(client);
+  // A statement outside BEGIN … COMMIT that writes outbox rows commits when it returns: the
+  // booking's one statement (src/db/booking.ts), its ids in array parameters.
+  if (shape.startsWith('WITH ') && Array.isArray(values) && !inTransaction.has(client)) {
+    noteCommitted(
+      values.flat().filter((value): value is string => typeof value === 'string' && UUID.test(value)),
+      result,
+    );
+  } else if (shape === 'INSERT outbox' && Array.isArray(values)) {
     const ids = values.filter((value): value is string => typeof value === 'string' && UUID.test(value));
     pendingOutboxIds.set(client, [...(pendingOutboxIds.get(client) ?? []), ...ids]);
   } else if (shape === 'ROLLBACK') {
+    inTransaction.delete(client);
     pendingOutboxIds.delete(client);
   } else if (shape === 'COMMIT') {
+    inTransaction.delete(client);
     const ids = pendingOutboxIds.get(client);
     pendingOutboxIds.delete(client);
-    if (ids && result instanceof Promise) {
-      result.then(
-        () => {
-          const at = Date.now();
-          for (const id of ids) commits.set(id, at);
-        },
-        () => {},
-      );
-    }
+    if (ids) noteCommitted(ids, result);
   }
 }

@@ -1,11 +1,10 @@
-import type { NewParticipant, NewReservation, NewStatusChange, ReservationChanges } from '../app/ports.js';
+import type { ReservationChanges } from '../app/ports.js';
 import type { GuestRef, Page, ReservationKey, ReservationView } from '../app/views.js';
 import type { ReservationStatus } from '../domain/index.js';
 import type { Reservation } from './__generated__/prisma/client.js';
 import { Prisma } from './__generated__/prisma/client.js';
-import { appendStatusChange } from './participant-repository.js';
 import { findReservations } from './reservation-reads.js';
-import { type Db, dateOf, isoOf, participantData, RESERVATION_COLUMNS, reservationView, unique } from './rows.js';
+import { type Db, dateOf, isoOf, RESERVATION_COLUMNS, reservationView, unique } from './rows.js';
 
 /**
  * The reservations table. Reads by id always name the booking date too, so PostgreSQL prunes to
@@ -25,37 +24,6 @@ export async function findReservationsByCode(
     },
   });
   return rows.map(reservationView);
-}
-
-export async function insertReservation(
-  tx: Db,
-  reservation: NewReservation,
-  participants: NewParticipant[],
-  history: NewStatusChange,
-): Promise<ReservationView> {
-  const row = await tx.reservation.create({
-    data: {
-      id: reservation.id,
-      reservationDate: dateOf(reservation.reservationDate),
-      confirmationCode: reservation.confirmationCode,
-      status: reservation.status,
-      guestId: reservation.guestId,
-      tripId: reservation.tripId,
-      tripDate: dateOf(reservation.tripDate),
-      partySize: participants.length,
-      contactEmail: reservation.contactEmail,
-      contactPhone: reservation.contactPhone,
-      notes: reservation.notes,
-      partnerId: reservation.partnerId,
-      partnerReference: reservation.partnerReference,
-      rev: 1,
-      createdAt: reservation.createdAt,
-      updatedAt: reservation.createdAt,
-    },
-  });
-  await tx.participant.createMany({ data: participants.map((p) => participantData(reservation, p, reservation.createdAt)) });
-  await appendStatusChange(tx, reservation, history);
-  return reservationView(row);
 }
 
 /**
