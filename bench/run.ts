@@ -152,7 +152,8 @@ try {
     log('starting a Kafka broker for writes and events');
     const { broker, kafka } = await startBenchKafka();
     const subgraph = await startServer('subgraph-writes', 'subgraph.ts', {
-      env: { ...serviceEnv, KAFKA_BROKERS: broker.brokers },
+      // The relay on its own thread, as production should run it (README, Operations).
+      env: { ...serviceEnv, KAFKA_BROKERS: broker.brokers, OUTBOX_RELAY_THREAD: 'true' },
       cpuProfileDir: profileDir,
     });
     try {

@@ -71,8 +71,11 @@ export interface Store extends ReservationReads {
     withoutPayment?: boolean;
     limit: number;
   }): Promise<ReservationView[]>;
-  /** Records the payment of a booking that has none yet; leaves `_rev` alone (bookkeeping). */
-  recordPaymentId(key: ReservationKey, paymentId: string): Promise<void>;
+  /**
+   * Records the payment of a booking that has none yet; leaves `_rev` alone (bookkeeping). The
+   * reservation as written, or null when it had a payment already.
+   */
+  recordPaymentId(key: ReservationKey, paymentId: string): Promise<ReservationView | null>;
 }
 
 /** A unique key (idempotency key, partner reference, confirmation code) was taken meanwhile. */

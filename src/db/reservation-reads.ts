@@ -64,18 +64,18 @@ export async function findReservationsWithParticipants(db: Db, keys: Reservation
   if (keys.length === 0) return [];
   const [ids, dates] = keyArrays(keys);
   const rows = await db.$queryRaw<(Reservation & { participants: ParticipantJson[] })[]>`
-    SELECT ${RESERVATION_COLUMNS},
-           COALESCE((SELECT json_agg(json_build_object(
-                       'id', p.id, 'reservationId', p.reservation_id, 'reservationDate', p.reservation_date,
-                       'guestId', p.guest_id, 'position', p.position, 'fullName', p.full_name,
-                       'dateOfBirth', p.date_of_birth, 'ageCategory', p.age_category, 'email', p.email, 'phone', p.phone,
-                       'insurancePlan', p.insurance_plan, 'insurancePremiumCents', p.insurance_premium_cents,
-                       'insuranceCurrency', p.insurance_currency, 'insuranceStatus', p.insurance_status)
-                       ORDER BY p.position, p.id)
-                       FROM reservations.participants p
-                      WHERE p.reservation_id = r.id AND p.reservation_date = r.reservation_date), '[]'::json) AS participants
+    SELECT ${RESERVATION_COLUMNS}, COALESCE(p.participants, '[]'::json) AS participants
       FROM unnest(${ids}::uuid[], ${dates}::date[]) AS k(id, reservation_date)
       CROSS JOIN LATERAL (SELECT * FROM reservations.reservations r
-                           WHERE r.id = k.id AND r.reservation_date = k.reservation_date LIMIT 1) r`;
+                           WHERE r.id = k.id AND r.reservation_date = k.reservation_date LIMIT 1) r
+      LEFT JOIN LATERAL (SELECT json_agg(json_build_object(
+                           'id', p.id, 'reservationId', p.reservation_id, 'reservationDate', p.reservation_date,
+                           'guestId', p.guest_id, 'position', p.position, 'fullName', p.full_name,
+                           'dateOfBirth', p.date_of_birth, 'ageCategory', p.age_category, 'email', p.email, 'phone', p.phone,
+                           'insurancePlan', p.insurance_plan, 'insurancePremiumCents', p.insurance_premium_cents,
+                           'insuranceCurrency', p.insurance_currency, 'insuranceStatus', p.insurance_status)
+                           ORDER BY p.position, p.id) AS participants
+                           FROM reservations.participants p
+                          WHERE p.reservation_id = r.id AND p.reservation_date = r.reservation_date) p ON TRUE`;
   return rows.map((row) => ({ reservation: reservationView(row), participants: row.participants.map(participantOfJson) }));
 }

@@ -3,7 +3,6 @@ import type { GuestRef, Page, ReservationKey, ReservationView } from '../app/vie
 import type { ReservationStatus } from '../domain/index.js';
 import type { Reservation } from './__generated__/prisma/client.js';
 import { Prisma } from './__generated__/prisma/client.js';
-import { findReservations } from './reservation-reads.js';
 import { type Db, dateOf, isoOf, RESERVATION_COLUMNS, reservationView, unique } from './rows.js';
 
 /**
@@ -38,25 +37,25 @@ export async function updateReservationAtRev(
   changes: ReservationChanges,
   at: Date,
 ): Promise<ReservationView | null> {
-  const { count } = await tx.reservation.updateMany({
-    where: { id: key.id, reservationDate: dateOf(key.reservationDate), rev: expectedRev },
-    data: {
-      ...(changes.status !== undefined && { status: changes.status }),
-      ...(changes.tripDate !== undefined && { tripDate: dateOf(changes.tripDate) }),
-      ...(changes.notes !== undefined && { notes: changes.notes }),
-      ...(changes.contactEmail !== undefined && { contactEmail: changes.contactEmail }),
-      ...(changes.contactPhone !== undefined && { contactPhone: changes.contactPhone }),
-      ...(changes.partySize !== undefined && { partySize: changes.partySize }),
-      ...(changes.depositStatus !== undefined && { depositStatus: changes.depositStatus }),
-      ...(changes.paymentId !== undefined && { paymentId: changes.paymentId }),
-      ...(changes.depositSettledAt !== undefined && { depositSettledAt: changes.depositSettledAt }),
-      rev: { increment: 1 },
-      updatedAt: at,
-    },
-  });
-  if (count === 0) return null;
-  const [row] = await findReservations(tx, [key]);
-  return row ?? null;
+  // The changed row comes back from the UPDATE itself (one round trip, not UPDATE then SELECT).
+  const sets: Prisma.Sql[] = [];
+  if (changes.status !== undefined) sets.push(Prisma.sql`status = ${changes.status}::reservations.reservation_status`);
+  if (changes.tripDate !== undefined) sets.push(Prisma.sql`trip_date = ${changes.tripDate}::date`);
+  if (changes.notes !== undefined) sets.push(Prisma.sql`notes = ${changes.notes}`);
+  if (changes.contactEmail !== undefined) sets.push(Prisma.sql`contact_email = ${changes.contactEmail}`);
+  if (changes.contactPhone !== undefined) sets.push(Prisma.sql`contact_phone = ${changes.contactPhone}`);
+  if (changes.partySize !== undefined) sets.push(Prisma.sql`party_size = ${changes.partySize}::smallint`);
+  if (changes.depositStatus !== undefined)
+    sets.push(Prisma.sql`deposit_status = ${changes.depositStatus}::reservations.deposit_status`);
+  if (changes.paymentId !== undefined) sets.push(Prisma.sql`payment_id = ${changes.paymentId}`);
+  if (changes.depositSettledAt !== undefined)
+    sets.push(Prisma.sql`deposit_settled_at = ${changes.depositSettledAt}::timestamptz`);
+  sets.push(Prisma.sql`_rev = r._rev + 1`, Prisma.sql`updated_at = ${at}::timestamptz`);
+  const [row] = await tx.$queryRaw<Reservation[]>`
+    UPDATE reservations.reservations r SET ${Prisma.join(sets, ', ')}
+     WHERE r.id = ${key.id}::uuid AND r.reservation_date = ${key.reservationDate}::date AND r._rev = ${expectedRev}
+    RETURNING ${RESERVATION_COLUMNS}`;
+  return row ? reservationView(row) : null;
 }
 
 export interface ReservationFilter {
@@ -178,10 +177,14 @@ export async function findByPartnerReference(
   return row ? reservationView(row.reservation) : null;
 }
 
-/** Bookkeeping of a new booking (not a change a client could conflict with): `_rev` stays. */
-export async function recordPaymentId(db: Db, key: ReservationKey, paymentId: string): Promise<void> {
-  await db.reservation.updateMany({
-    where: { id: key.id, reservationDate: dateOf(key.reservationDate), paymentId: null },
-    data: { paymentId },
-  });
+/**
+ * Bookkeeping of a new booking (not a change a client could conflict with): `_rev` stays. The row
+ * as it is now, from the UPDATE itself; null when it had a payment already (nothing changed).
+ */
+export async function recordPaymentId(db: Db, key: ReservationKey, paymentId: string): Promise<ReservationView | null> {
+  const [row] = await db.$queryRaw<Reservation[]>`
+    UPDATE reservations.reservations r SET payment_id = ${paymentId}
+     WHERE r.id = ${key.id}::uuid AND r.reservation_date = ${key.reservationDate}::date AND r.payment_id IS NULL
+    RETURNING ${RESERVATION_COLUMNS}`;
+  return row ? reservationView(row) : null;
 }

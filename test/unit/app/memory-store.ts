@@ -175,8 +175,11 @@ export class MemoryStore implements Store {
       .slice(0, options.limit);
   }
 
-  async recordPaymentId(key: ReservationKey, paymentId: string): Promise<void> {
+  async recordPaymentId(key: ReservationKey, paymentId: string): Promise<ReservationView | null> {
     const row = this.state.reservations.get(key.id);
-    if (row && row.paymentId === null) this.state.reservations.set(key.id, { ...row, paymentId });
+    if (!row || row.paymentId !== null) return null;
+    const updated = { ...row, paymentId };
+    this.state.reservations.set(key.id, updated);
+    return { ...updated };
   }
 }
