@@ -202,6 +202,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     authenticator,
     deps: appDeps,
     db: prisma,
+    pool,
     personalData,
     metrics,
     logger,

@@ -137,8 +137,10 @@ function count(text: string, values: unknown[] | undefined): void {
 function trackAutocommit(args: unknown[], result: unknown): unknown {
   const config = args[0] as string | { text: string; values?: unknown[] };
   const text = typeof config === 'string' ? config : config.text;
+  // Cheap first: this runs for every statement of the timed runs too (shapeOf was 0.7% of read 1).
+  if (!text.includes('INTO reservations.outbox')) return result;
   const values = typeof config === 'string' ? args[1] : config.values;
-  if (shapeOf(text).startsWith('WITH ') && text.includes('reservations.outbox') && Array.isArray(values)) {
+  if (shapeOf(text).startsWith('WITH ') && Array.isArray(values)) {
     noteCommitted(uuidsIn(values), result);
   }
   return result;

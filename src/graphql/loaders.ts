@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { GuestRef, Page, ParticipantView, ReservationKey, ReservationView, StatusChangeView } from '../app/views.js';
 import { findParticipants, findParticipantsOf, findStatusHistoryOf } from '../db/participant-repository.js';
-import { findReservations, findReservationsWithParticipants } from '../db/reservation-reads.js';
+import { findReservations, findReservationsWithParticipants, type ReadPool } from '../db/reservation-reads.js';
 import {
   type Cursor,
   findReservationsByCode,
@@ -62,12 +62,12 @@ class ReservationLoader extends DataLoader<ReservationKey, ReservationView | nul
   }
 }
 
-export function createLoaders(db: Db): Loaders {
+export function createLoaders(db: Db, pool: ReadPool): Loaders {
   const withParticipants = new Map<string, Promise<ReservationView | null>>();
   const loaders: Loaders = {
     reservationWithParticipants: new DataLoader(
       async (keys) => {
-        const byId = new Map((await findReservationsWithParticipants(db, [...keys])).map((row) => [row.reservation.id, row]));
+        const byId = new Map((await findReservationsWithParticipants(pool, [...keys])).map((row) => [row.reservation.id, row]));
         return keys.map((key) => {
           const found = byId.get(key.id);
           if (!found) return null;
