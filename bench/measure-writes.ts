@@ -50,13 +50,19 @@ async function waitForDrain(databaseUrl: string, timeoutMs = 120_000): Promise<n
   });
 }
 
-async function eventIdsOf(databaseUrl: string, commits: CommitLog): Promise<Set<string>> {
+/**
+ * The events among the ids a run committed, with the start of the transaction that wrote each
+ * (`created_at`, PostgreSQL's clock, the broker's machine): the commit came after it, so latency
+ * from it is an upper bound. The process's own note of the commit is late when its event loop is
+ * saturated (it ran behind the relay's publish: negative latencies at full write speed).
+ */
+async function eventsOf(databaseUrl: string, commits: CommitLog): Promise<Map<string, number>> {
   return withClient(databaseUrl, async (client) => {
-    const { rows } = await client.query<{ id: string }>(
-      `SELECT id::text FROM reservations.outbox WHERE kind = 'event' AND id = ANY($1::uuid[])`,
+    const { rows } = await client.query<{ id: string; created_at: Date }>(
+      `SELECT id::text, created_at FROM reservations.outbox WHERE kind = 'event' AND id = ANY($1::uuid[])`,
       [commits.map(([id]) => id)],
     );
-    return new Set(rows.map((row) => row.id));
+    return new Map(rows.map((row) => [row.id, row.created_at.getTime()]));
   });
 }
 
@@ -107,13 +113,13 @@ export async function measureWrites(
     }
   }
 
-  const eventIds = await eventIdsOf(
+  const written = await eventsOf(
     databaseUrl,
     pending.flatMap((run) => run.commits),
   );
-  const appended = await appendTimes(kafka, eventIds);
+  const appended = await appendTimes(kafka, new Set(written.keys()));
   return pending.map(({ commits, ...run }) => {
-    const events = eventLatency(commits, eventIds, appended);
+    const events = eventLatency(commits, written, appended);
     settings.log(
       `${run.phase} events: ${events.events} (missing ${events.missing}), commit-to-Kafka p50 ${events.p50} ms, p99 ${events.p99} ms`,
     );

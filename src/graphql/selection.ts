@@ -7,6 +7,23 @@ import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
  * counts: fetching a little more is harmless.
  */
 export function selectsField(info: GraphQLResolveInfo, field: string): boolean {
+  // Asked once per field of the document, not once per entity of a batch (`_entities` × 100).
+  let answers = asked.get(info.fieldNodes);
+  if (!answers) {
+    answers = new Map();
+    asked.set(info.fieldNodes, answers);
+  }
+  let answer = answers.get(field);
+  if (answer === undefined) {
+    answer = search(info, field);
+    answers.set(field, answer);
+  }
+  return answer;
+}
+
+const asked = new WeakMap<GraphQLResolveInfo['fieldNodes'], Map<string, boolean>>();
+
+function search(info: GraphQLResolveInfo, field: string): boolean {
   const seen = new Set<string>();
   const search = (set: SelectionSetNode | undefined): boolean =>
     (set?.selections ?? []).some((selection) => {
