@@ -67,14 +67,20 @@ export async function appendTimes(kafka: Kafka, expected: Set<string>, timeoutMs
 }
 
 /** `eventIds`: the outbox ids of kind 'event' (the commit log also holds notifications and aggregate ids). */
-export function eventLatency(commits: [string, number][], eventIds: Set<string>, appended: Map<string, number>): EventLatency {
+/** `commits`: the ids a run committed; `written`: each event's transaction start (measure-writes.ts). */
+export function eventLatency(
+  commits: [string, number][],
+  written: Map<string, number>,
+  appended: Map<string, number>,
+): EventLatency {
   const latencies: number[] = [];
   let missing = 0;
-  for (const [id, committedAt] of commits) {
-    if (!eventIds.has(id)) continue;
+  for (const [id] of commits) {
+    const startedAt = written.get(id);
+    if (startedAt === undefined) continue;
     const at = appended.get(id);
     if (at === undefined) missing++;
-    else latencies.push(at - committedAt);
+    else latencies.push(at - startedAt);
   }
   latencies.sort((a, b) => a - b);
   const quantile = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;

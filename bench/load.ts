@@ -27,6 +27,8 @@ export interface LoadResult {
   /** Non-2xx, connection errors, timeouts and answers carrying GraphQL `errors`. */
   failures: number;
   firstFailure: string | null;
+  /** The server process's CPU time (user + system) over the window, per request sent (measureCpu). */
+  cpuMsPerRequest?: number;
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {

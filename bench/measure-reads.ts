@@ -1,7 +1,7 @@
 import type { LoadRequest, LoadResult } from './load.js';
 import { runLoad, runPaced } from './load.js';
 import { limitRequests, peerRequests, subgraphRequests, type Targets } from './operations.js';
-import type { ServerProcess } from './processes.js';
+import { measureCpu, type ServerProcess } from './processes.js';
 import type { StatementCounts } from './servers/statement-counter.js';
 
 /**
@@ -85,16 +85,18 @@ export async function measureReads(
         const profiled = settings.profile && target.name === 'subgraph' && run === settings.runs;
         if (profiled) await target.server.ask('profile:start');
         const url = `http://127.0.0.1:${target.server.port}`;
-        const load = step.rate
-          ? await runPaced({ url, next, seconds: settings.seconds, rate: step.rate })
-          : await runLoad({ url, next, connections: step.connections, seconds: settings.seconds });
+        const load = await measureCpu(target.server, () =>
+          step.rate
+            ? runPaced({ url, next, seconds: settings.seconds, rate: step.rate })
+            : runLoad({ url, next, connections: step.connections, seconds: settings.seconds }),
+        );
         const measured: Measured = { load };
         if (profiled) measured.profileFile = await target.server.ask<string>('profile:stop');
         const byTarget = results[step.read];
         byTarget[target.name] = [...(byTarget[target.name] ?? []), measured];
         settings.log(
           `run ${run} ${step.read} ${target.name.padEnd(8)} ${load.throughput} req/s, p50 ${load.latencyMs.p50} ms, ` +
-            `p99 ${load.latencyMs.p99} ms, failures ${load.failures}` +
+            `p99 ${load.latencyMs.p99} ms, CPU ${load.cpuMsPerRequest} ms/request, failures ${load.failures}` +
             (load.firstFailure ? `\n    first failure: ${load.firstFailure}` : ''),
         );
       }

@@ -4,7 +4,7 @@ import { appendTimes, type EventLatency, eventLatency } from './kafka-events.js'
 import { type LoadResult, runLoad, runPaced } from './load.js';
 import { statementsPerRequest } from './measure-reads.js';
 import { subgraphRequests, type Targets } from './operations.js';
-import type { ServerProcess } from './processes.js';
+import { measureCpu, type ServerProcess } from './processes.js';
 import type { StatementCounts } from './servers/statement-counter.js';
 
 /**
@@ -50,13 +50,19 @@ async function waitForDrain(databaseUrl: string, timeoutMs = 120_000): Promise<n
   });
 }
 
-async function eventIdsOf(databaseUrl: string, commits: CommitLog): Promise<Set<string>> {
+/**
+ * The events among the ids a run committed, with the start of the transaction that wrote each
+ * (`created_at`, PostgreSQL's clock, the broker's machine): the commit came after it, so latency
+ * from it is an upper bound. The process's own note of the commit is late when its event loop is
+ * saturated (it ran behind the relay's publish: negative latencies at full write speed).
+ */
+async function eventsOf(databaseUrl: string, commits: CommitLog): Promise<Map<string, number>> {
   return withClient(databaseUrl, async (client) => {
-    const { rows } = await client.query<{ id: string }>(
-      `SELECT id::text FROM reservations.outbox WHERE kind = 'event' AND id = ANY($1::uuid[])`,
+    const { rows } = await client.query<{ id: string; created_at: Date }>(
+      `SELECT id::text, created_at FROM reservations.outbox WHERE kind = 'event' AND id = ANY($1::uuid[])`,
       [commits.map(([id]) => id)],
     );
-    return new Set(rows.map((row) => row.id));
+    return new Map(rows.map((row) => [row.id, row.created_at.getTime()]));
   });
 }
 
@@ -84,12 +90,18 @@ export async function measureWrites(
     for (const phase of ['saturated', 'steady'] as const) {
       const profiled = settings.profile && run === settings.runs;
       if (profiled) await subgraph.ask('profile:start');
-      const load =
-        phase === 'steady'
-          ? await runPaced({ url, next, seconds: settings.seconds, rate: settings.steadyRate })
-          : await runLoad({ url, next, connections: settings.connections, seconds: settings.seconds });
-      const profileFile = profiled ? await subgraph.ask<string>('profile:stop') : undefined;
-      const drainSeconds = await waitForDrain(databaseUrl);
+      // CPU per booking counts the relay's publishing too: until the outbox has drained.
+      let drainSeconds = 0;
+      let profileFile: string | undefined;
+      const load = await measureCpu(subgraph, async () => {
+        const result =
+          phase === 'steady'
+            ? await runPaced({ url, next, seconds: settings.seconds, rate: settings.steadyRate })
+            : await runLoad({ url, next, connections: settings.connections, seconds: settings.seconds });
+        profileFile = profiled ? await subgraph.ask<string>('profile:stop') : undefined;
+        drainSeconds = await waitForDrain(databaseUrl);
+        return result;
+      });
       const statements = counted;
       const commits = await subgraph.ask<CommitLog>('commits');
       pending.push({ phase, load, statements, drainSeconds, commits, ...(profileFile && { profileFile }) });
@@ -101,13 +113,13 @@ export async function measureWrites(
     }
   }
 
-  const eventIds = await eventIdsOf(
+  const written = await eventsOf(
     databaseUrl,
     pending.flatMap((run) => run.commits),
   );
-  const appended = await appendTimes(kafka, eventIds);
+  const appended = await appendTimes(kafka, new Set(written.keys()));
   return pending.map(({ commits, ...run }) => {
-    const events = eventLatency(commits, eventIds, appended);
+    const events = eventLatency(commits, written, appended);
     settings.log(
       `${run.phase} events: ${events.events} (missing ${events.missing}), commit-to-Kafka p50 ${events.p50} ms, p99 ${events.p99} ms`,
     );

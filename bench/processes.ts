@@ -71,3 +71,16 @@ export function startServer(name: string, script: string, options: StartOptions)
     });
   });
 }
+
+/** Runs a load against `server` and adds the CPU time the server's process spent per request. */
+export async function measureCpu<T extends { requests: number; cpuMsPerRequest?: number }>(
+  server: ServerProcess,
+  run: () => Promise<T>,
+): Promise<T> {
+  const before = await server.ask<NodeJS.CpuUsage>('cpu');
+  const result = await run();
+  const after = await server.ask<NodeJS.CpuUsage>('cpu');
+  const cpuMs = (after.user - before.user + after.system - before.system) / 1000;
+  if (result.requests > 0) result.cpuMsPerRequest = Math.round((cpuMs / result.requests) * 1000) / 1000;
+  return result;
+}

@@ -4,6 +4,7 @@ import type { ExplainedStatement } from './explain.js';
 import type { LoadResult } from './load.js';
 import type { Machine } from './machine.js';
 import { type ReadResults, statementsPerRequest } from './measure-reads.js';
+import type { ScaleResult, ScaleRun } from './measure-scale.js';
 import type { WriteRun } from './measure-writes.js';
 import type { ProfileSummary } from './profile.js';
 import type { SeedInfo } from './seed.js';
@@ -25,6 +26,8 @@ export interface BenchResults {
   writes: WriteRun[] | null;
   /** With --profile: where the subgraph spent its CPU in the last run of each measurement. */
   profiles: Record<string, ProfileSummary>;
+  /** With --scale: one service process against two, under the same load. */
+  scale?: { read1?: ScaleResult; write4?: ScaleResult };
   targets?: TargetCheck[];
 }
 
@@ -175,6 +178,12 @@ function row(cells: (string | number)[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
+/** Median CPU time of the server's process per request; results files before it was measured have none. */
+function cpuOf(list: LoadResult[]): string {
+  const cpu = list.flatMap((l) => (l.cpuMsPerRequest === undefined ? [] : [l.cpuMsPerRequest]));
+  return cpu.length ? fixed(median(cpu), 2) : '–';
+}
+
 function loadRows(
   label: string,
   runs: { load: LoadResult; statements?: StatementCounts }[] | undefined,
@@ -192,8 +201,43 @@ function loadRows(
       fixed(median(list.map((l) => l.latencyMs.p50))),
       fixed(median(list.map((l) => l.latencyMs.p99))),
       statements.length ? fixed(median(statements), 2) : '1 (by construction)',
+      cpuOf(list),
       list.reduce((sum, l) => sum + l.failures, 0),
     ]),
+  ];
+}
+
+function scaleRows(scale: BenchResults['scale']): string[] {
+  const measured: [string, ScaleResult][] = [];
+  if (scale?.read1) measured.push(['read 1 reservation(id)', scale.read1]);
+  if (scale?.write4) measured.push(['write 4 createReservation', scale.write4]);
+  if (measured.length === 0) return [];
+  const medianOf = (runs: ScaleRun[], pick: (run: ScaleRun) => number) => median(runs.map(pick));
+  return [
+    '',
+    '| scale out (`--scale`, same connections in all) | one process /s | two processes /s | CPU ms / request (one; two) | failures |',
+    '| --- | --- | --- | --- | --- |',
+    ...measured.map(([label, result]) =>
+      row([
+        `${label}, ${result.connections} connections`,
+        fixed(
+          medianOf(result.one, (run) => run.throughput),
+          0,
+        ),
+        fixed(
+          medianOf(result.two, (run) => run.throughput),
+          0,
+        ),
+        `${fixed(
+          medianOf(result.one, (run) => run.cpuMsPerRequest),
+          2,
+        )}; ${fixed(
+          medianOf(result.two, (run) => run.cpuMsPerRequest),
+          2,
+        )}`,
+        [...result.one, ...result.two].reduce((sum, run) => sum + run.failures, 0),
+      ]),
+    ),
   ];
 }
 
@@ -211,8 +255,8 @@ function latestSection(results: BenchResults): string {
     '| --- | --- | --- | --- |',
     ...(results.targets ?? []).map((t) => row([t.name, t.target, t.measured, t.met ? 'met' : '**missed**'])),
     '',
-    '| measurement | req/s | p50 ms | p99 ms | SQL statements / request | failures |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| measurement | req/s | p50 ms | p99 ms | SQL statements / request | CPU ms / request | failures |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
   ];
   const reads = results.reads;
   if (reads) {
@@ -247,6 +291,19 @@ function latestSection(results: BenchResults): string {
           : `write 4 at a steady ${results.settings.steadyWriteRate}/s`,
         runs,
       ),
+    );
+  }
+  lines.push(...scaleRows(results.scale));
+  const read2 = results.explain.find((plan) => plan.read === 'read2');
+  if (read2) {
+    lines.push(
+      '',
+      `Read 2's reservations as the subgraph sends them, \`EXPLAIN (ANALYZE, BUFFERS)\` (planning ${read2.planningMs} ms, execution ${read2.executionMs} ms): one primary-key probe per key, in its partition only:`,
+      '',
+      '```',
+      ...read2.plan.slice(0, 12),
+      ...(read2.plan.length > 12 ? [`… ${read2.plan.length - 12} more lines in the results file`] : []),
+      '```',
     );
   }
   const read3 = results.explain.find((plan) => plan.read === 'read3');

@@ -131,6 +131,8 @@ const variables = z.object({
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
   OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).default(168),
+  /** The outbox relay on a worker thread of its own, off the requests' event loop (README, Operations). */
+  OUTBOX_RELAY_THREAD: z.stringbool().default(false),
   OUTBOX_RELAY_LEASE_MS: z.coerce.number().int().min(300).max(60_000).default(3_000),
   NOTIFICATIONS_URL: z.url().optional(),
   GUEST_PROFILES_URL: z.url().optional(),
@@ -190,6 +192,8 @@ function grouped(env: Env) {
       maxBackoffMs: env.OUTBOX_MAX_BACKOFF_MS,
       retentionHours: env.OUTBOX_RETENTION_HOURS,
       relayLeaseMs: env.OUTBOX_RELAY_LEASE_MS,
+      /** The relay on a worker thread of its own (off the request event loop). */
+      relayThread: env.OUTBOX_RELAY_THREAD,
       notifications: { url: env.NOTIFICATIONS_URL, retryBaseMs: env.NOTIFICATION_RETRY_BASE_MS },
     },
     dependencies: {

@@ -10,6 +10,7 @@ import type { OutboundClients } from './clients/services.js';
 import { createAuthenticator, listen } from './composition/http.js';
 import { shutDown } from './composition/lifecycle.js';
 import { readinessCheck } from './composition/readiness.js';
+import { type Relay, relayOptionsOf, ThreadRelay } from './composition/relay-thread.js';
 import { migrateOnStart, outboundClients } from './composition/startup.js';
 import type { Config } from './config.js';
 import { schedulePartitionMaintenance } from './db/maintenance.js';
@@ -46,7 +47,7 @@ export interface Service {
   prisma: PrismaClient;
   /** The use cases' deps, with the database the event adapters use and the concrete clients (metrics, tests). */
   deps: EventDeps & { outbound: OutboundClients | null };
-  relay: OutboxRelay;
+  relay: Relay;
   /** Retries failed deposit requests and expires overdue holds (also on a timer). */
   depositSweep: { runNow(): Promise<DepositSweepReport> };
   /** Erases personal data past its retention (also on the maintenance timer). */
@@ -129,22 +130,20 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       ? createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId }, logger)
       : null;
   const publisher: KafkaEventPublisher | null = kafka ? new KafkaEventPublisher(kafka) : null;
-  const relay = new OutboxRelay(
-    pool,
-    databaseUrl,
-    publisher,
-    options.notifier ?? (config.outbox.notifications.url ? new HttpNotificationSender(config.outbox.notifications.url) : null),
-    logger.child({ component: 'outbox-relay' }),
-    {
-      batchSize: config.outbox.batchSize,
-      pollIntervalMs: config.outbox.pollIntervalMs,
-      maxBackoffMs: config.outbox.maxBackoffMs,
-      retentionMs: config.outbox.retentionHours * 3_600_000,
-      purgeIntervalMs: 3_600_000,
-      notificationBackoffMs: config.outbox.notifications.retryBaseMs,
-      leaseMs: config.outbox.relayLeaseMs,
-    },
-  );
+  const notifier =
+    options.notifier ?? (config.outbox.notifications.url ? new HttpNotificationSender(config.outbox.notifications.url) : null);
+  // On its own thread unless a test hands in a notifier of its own (it cannot cross threads).
+  const relay: Relay =
+    config.outbox.relayThread && !options.notifier
+      ? new ThreadRelay({ config, databaseUrl }, logger.child({ component: 'outbox-relay' }))
+      : new OutboxRelay(
+          pool,
+          databaseUrl,
+          publisher,
+          notifier,
+          logger.child({ component: 'outbox-relay' }),
+          relayOptionsOf(config),
+        );
   relay.start();
   // Connect now rather than at the first event, so readiness can tell at once.
   publisher
@@ -205,6 +204,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     authenticator,
     deps: appDeps,
     db: prisma,
+    pool,
     personalData,
     metrics,
     logger,

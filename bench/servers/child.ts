@@ -29,6 +29,9 @@ export function answer(question: string, reply: () => unknown): void {
   answers.set(question, reply);
 }
 
+/** The CPU time this process has used (µs, user and system): the runner's CPU per request. */
+answer('cpu', () => process.cpuUsage());
+
 /**
  * A V8 CPU profile of a window of the run (the runner starts it before a measurement and stops it
  * after), so the profile shows the work of that measurement and not the idle time around it.

@@ -14,7 +14,7 @@ import { checkBooking } from './booking-checks.js';
 import { requestDeposit } from './deposit.js';
 import { type Actor, type AppDeps, actorName, lookupsOf } from './deps.js';
 import { notification, statusChangedEvent } from './outbox-entries.js';
-import { type IdempotencyRecord, UniqueKeyTakenError } from './ports.js';
+import { type IdempotencyRecord, type NewReservation, UniqueKeyTakenError } from './ports.js';
 import type { ReservationView } from './views.js';
 
 export interface CreateReservationCommand {
@@ -32,9 +32,9 @@ const ATTEMPTS = 5;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;
 
 /**
- * Books a trip: one transaction writes the PENDING reservation, its participants, its first
- * history row, the idempotency key and partner reference (unique across partitions), and the
- * events it promises.
+ * Books a trip: one write stores the PENDING reservation, its participants, its first history
+ * row, the idempotency key and partner reference (unique across partitions), and the events it
+ * promises.
  */
 export async function createReservation(deps: AppDeps, command: CreateReservationCommand): Promise<ReservationView> {
   const now = deps.clock();
@@ -117,55 +117,60 @@ async function insertNew(
   const id = uuidV7(now.getTime(), deps.random);
   const reservationDate = reservationDateOfId(id) ?? isoDateOf(now);
   const partnerReference = command.partnerId ? (valid.partnerReference ?? null) : null;
-  return deps.store.transaction(async (tx) => {
-    const participants = valid.participants.map((participant, position) => ({
-      id: uuidV7(now.getTime(), deps.random),
-      position,
-      guestId: participant.guestId,
-      fullName: participant.fullName,
-      dateOfBirth: participant.dateOfBirth,
-      ageCategory: participant.ageCategory,
-      email: participant.email,
-      phone: participant.phone,
-      insurance: participant.insurance,
-    }));
-    const actor = actorName(command.actor);
-    const reservation = await tx.insertReservation(
-      {
-        id,
-        reservationDate,
-        confirmationCode: confirmationCode(reservationDate, deps.random),
-        status: 'PENDING',
-        guestId: valid.guestId,
-        tripId: valid.tripId,
-        tripDate: valid.tripDate,
-        contactEmail: valid.contact.email,
-        contactPhone: valid.contact.phone,
-        notes: valid.notes,
-        partnerId: command.partnerId ?? null,
-        partnerReference,
-        createdAt: now,
-      },
-      participants,
-      { from: null, to: 'PENDING', rev: 1, reason: 'created', actor, at: now },
-    );
-    if (idempotency) await tx.recordIdempotencyKey(reservation, idempotency, now);
-    if (command.partnerId && partnerReference) {
-      await tx.recordPartnerReference(reservation, command.partnerId, partnerReference);
-    }
-    const context = { now, random: deps.random, requestId: command.requestId };
-    await tx.enqueue([
-      statusChangedEvent(context, reservation, { from: null, to: 'PENDING', reason: 'created', actor }),
+  const participants = valid.participants.map((participant, position) => ({
+    id: uuidV7(now.getTime(), deps.random),
+    position,
+    guestId: participant.guestId,
+    fullName: participant.fullName,
+    dateOfBirth: participant.dateOfBirth,
+    ageCategory: participant.ageCategory,
+    email: participant.email,
+    phone: participant.phone,
+    insurance: participant.insurance,
+  }));
+  const actor = actorName(command.actor);
+  const reservation: NewReservation = {
+    id,
+    reservationDate,
+    confirmationCode: confirmationCode(reservationDate, deps.random),
+    status: 'PENDING',
+    guestId: valid.guestId,
+    tripId: valid.tripId,
+    tripDate: valid.tripDate,
+    contactEmail: valid.contact.email,
+    contactPhone: valid.contact.phone,
+    notes: valid.notes,
+    partnerId: command.partnerId ?? null,
+    partnerReference,
+    createdAt: now,
+  };
+  // What the booking will read back: the events promise the reservation as it is written.
+  const booked: ReservationView = {
+    ...reservation,
+    partySize: participants.length,
+    rev: 1,
+    depositStatus: 'PENDING',
+    paymentId: null,
+    updatedAt: now,
+  };
+  const context = { now, random: deps.random, requestId: command.requestId };
+  // One write, all or nothing (Store.insertBooking): a single statement in PostgreSQL.
+  return deps.store.insertBooking({
+    reservation,
+    participants,
+    history: { from: null, to: 'PENDING', rev: 1, reason: 'created', actor, at: now },
+    idempotency,
+    outbox: [
+      statusChangedEvent(context, booked, { from: null, to: 'PENDING', reason: 'created', actor }),
       ...participants
         .filter((participant) => participant.insurance)
         .map((participant) =>
-          notification(context, 'insurance_confirmation', reservation, {
+          notification(context, 'insurance_confirmation', booked, {
             participantId: participant.id,
             fullName: participant.fullName,
             plan: participant.insurance?.plan,
           }),
         ),
-    ]);
-    return reservation;
+    ],
   });
 }

@@ -63,7 +63,8 @@ export async function requestDeposit(
   }
 
   // Bookkeeping of this same booking, not a change a client could conflict with: _rev stays.
-  await deps.store.recordPaymentId(reservation, result.paymentId);
-  const [updated] = await deps.store.findReservations([reservation]);
-  return updated ?? reservation;
+  const updated = await deps.store.recordPaymentId(reservation, result.paymentId);
+  if (updated) return updated;
+  const [current] = await deps.store.findReservations([reservation]);
+  return current ?? reservation;
 }

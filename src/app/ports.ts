@@ -24,11 +24,6 @@ export interface ReservationReads {
 
 /** Everything one unit of work may read and write; it commits or rolls back as a whole. */
 export interface Transaction extends ReservationReads {
-  insertReservation(
-    reservation: NewReservation,
-    participants: NewParticipant[],
-    history: NewStatusChange,
-  ): Promise<ReservationView>;
   /**
    * `_rev + 1` conditional on `expectedRev` in the write itself: of any number of concurrent
    * writers holding the same revision, exactly one wins; the others get null.
@@ -43,10 +38,6 @@ export interface Transaction extends ReservationReads {
   insertParticipant(key: ReservationKey, participant: NewParticipant, at: Date): Promise<void>;
   updateParticipant(id: string, changes: ParticipantChanges, at: Date): Promise<void>;
   deleteParticipant(id: string): Promise<void>;
-  /** Unique per (scope, key): a second one throws UniqueKeyTakenError. */
-  recordIdempotencyKey(key: ReservationKey, idempotency: IdempotencyRecord, at: Date): Promise<void>;
-  /** Unique per (partnerId, partnerReference): a second one throws UniqueKeyTakenError. */
-  recordPartnerReference(key: ReservationKey, partnerId: string, partnerReference: string): Promise<void>;
   /** The outbox: what the change promises, delivered by the relay after commit. */
   enqueue(entries: OutboxEntry[]): Promise<void>;
   /**
@@ -61,6 +52,13 @@ export interface Transaction extends ReservationReads {
 export interface Store extends ReservationReads {
   /** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
+  /**
+   * A new booking, all of it or nothing, in one write: the reservation (`_rev` 1, deposit
+   * PENDING), its participants, its first history row, the idempotency key (unique per scope and
+   * key), the partner reference when the reservation names one (unique per partner) and the
+   * outbox entries. A taken unique key (those two, a confirmation code) throws UniqueKeyTakenError.
+   */
+  insertBooking(booking: NewBooking): Promise<ReservationView>;
   findIdempotencyKey(scope: string, key: string): Promise<StoredIdempotencyKey | null>;
   isPartnerReferenceTaken(partnerId: string, partnerReference: string): Promise<boolean>;
   /**
@@ -73,8 +71,11 @@ export interface Store extends ReservationReads {
     withoutPayment?: boolean;
     limit: number;
   }): Promise<ReservationView[]>;
-  /** Records the payment of a booking that has none yet; leaves `_rev` alone (bookkeeping). */
-  recordPaymentId(key: ReservationKey, paymentId: string): Promise<void>;
+  /**
+   * Records the payment of a booking that has none yet; leaves `_rev` alone (bookkeeping). The
+   * reservation as written, or null when it had a payment already.
+   */
+  recordPaymentId(key: ReservationKey, paymentId: string): Promise<ReservationView | null>;
 }
 
 /** A unique key (idempotency key, partner reference, confirmation code) was taken meanwhile. */
@@ -111,6 +112,14 @@ export interface NewParticipant extends ParticipantDetails {
   id: string;
   /** Place in the party, from 0; the party is listed in this order. */
   position: number;
+}
+
+export interface NewBooking {
+  reservation: NewReservation;
+  participants: NewParticipant[];
+  history: NewStatusChange;
+  idempotency: IdempotencyRecord | null;
+  outbox: OutboxEntry[];
 }
 
 export interface NewStatusChange {

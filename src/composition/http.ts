@@ -6,6 +6,7 @@ import type { JSONWebKeySet } from 'jose';
 import { type AppDeps, forOneRequest } from '../app/deps.js';
 import type { PersonalDataStore } from '../app/ports/personal-data-store.js';
 import type { Config } from '../config.js';
+import type { ReadPool } from '../db/reservation-reads.js';
 import type { Db } from '../db/rows.js';
 import { type Caller, UnauthenticatedError } from '../domain/index.js';
 import { Authenticator, DEVELOPMENT_KEY_FILE, developmentKeys, gatewaySecretMatches } from '../graphql/auth.js';
@@ -24,6 +25,8 @@ export interface HttpParts {
   authenticator: Authenticator;
   deps: AppDeps;
   db: Db;
+  /** The pool under `db`: the hottest reads go through `pg` directly (src/db/reservation-reads.ts). */
+  pool: ReadPool;
   personalData: PersonalDataStore;
   metrics: Metrics;
   logger: Logger;
@@ -64,7 +67,7 @@ export async function listen(parts: HttpParts): Promise<Server> {
       return {
         requestId,
         caller,
-        loaders: createLoaders(db),
+        loaders: createLoaders(db, parts.pool),
         deps: forOneRequest(deps),
         db,
         personalData: parts.personalData,

@@ -1,6 +1,5 @@
-import type { IdempotencyRecord, StoredIdempotencyKey } from '../app/ports.js';
-import type { ReservationKey } from '../app/views.js';
-import { type Db, dateOf, isoOf } from './rows.js';
+import type { StoredIdempotencyKey } from '../app/ports.js';
+import { type Db, isoOf } from './rows.js';
 
 /**
  * Idempotency keys and partners' own references: both unique across all partitions, so each is a
@@ -18,36 +17,9 @@ export async function findIdempotencyKey(db: Db, scope: string, key: string): Pr
   };
 }
 
-export async function recordIdempotencyKey(
-  tx: Db,
-  reservation: ReservationKey,
-  idempotency: IdempotencyRecord,
-  at: Date,
-): Promise<void> {
-  await tx.idempotencyKey.create({
-    data: {
-      ...idempotency,
-      reservationId: reservation.id,
-      reservationDate: dateOf(reservation.reservationDate),
-      createdAt: at,
-    },
-  });
-}
-
 export async function isPartnerReferenceTaken(db: Db, partnerId: string, partnerReference: string): Promise<boolean> {
   const taken = await db.partnerReference.findUnique({
     where: { partnerId_partnerReference: { partnerId, partnerReference } },
   });
   return taken !== null;
-}
-
-export async function recordPartnerReference(
-  tx: Db,
-  reservation: ReservationKey,
-  partnerId: string,
-  partnerReference: string,
-): Promise<void> {
-  await tx.partnerReference.create({
-    data: { partnerId, partnerReference, reservationId: reservation.id, reservationDate: dateOf(reservation.reservationDate) },
-  });
 }

@@ -1,37 +1,15 @@
-import type { NewParticipant, NewReservation, NewStatusChange, ReservationChanges } from '../app/ports.js';
+import type { ReservationChanges } from '../app/ports.js';
 import type { GuestRef, Page, ReservationKey, ReservationView } from '../app/views.js';
 import type { ReservationStatus } from '../domain/index.js';
 import type { Reservation } from './__generated__/prisma/client.js';
 import { Prisma } from './__generated__/prisma/client.js';
-import { appendStatusChange } from './participant-repository.js';
-import { type Db, dateOf, isoOf, participantData, RESERVATION_COLUMNS, reservationView, unique } from './rows.js';
+import { type Db, dateOf, isoOf, RESERVATION_COLUMNS, reservationView, unique } from './rows.js';
 
 /**
  * The reservations table. Reads by id always name the booking date too, so PostgreSQL prunes to
  * one monthly partition; writes that change an existing reservation are conditional on its
  * `_rev` in the UPDATE itself. Participants and history: participant-repository.ts.
  */
-
-/**
- * One statement for any number of keys. One key: the booking date lets the planner prune to its
- * partition. A batch (a gateway's `_entities`): pairs joined from arrays, a text that does not
- * change with the batch size, so its prepared plan is reused; `IN` lists of ids and dates were
- * planned anew over every partition they named (13 ms for 100 ids, BENCHMARKS.md).
- */
-export async function findReservations(db: Db, keys: ReservationKey[]): Promise<ReservationView[]> {
-  if (keys.length === 0) return [];
-  if (keys.length === 1) {
-    const [key] = keys as [ReservationKey];
-    const rows = await db.reservation.findMany({ where: { id: key.id, reservationDate: dateOf(key.reservationDate) } });
-    return rows.map(reservationView);
-  }
-  const byId = new Map(keys.map((key) => [key.id, key.reservationDate]));
-  const rows = await db.$queryRaw<Reservation[]>`
-    SELECT ${RESERVATION_COLUMNS}
-      FROM unnest(${[...byId.keys()]}::uuid[], ${[...byId.values()]}::date[]) AS k(id, reservation_date)
-      JOIN reservations.reservations r ON r.id = k.id AND r.reservation_date = k.reservation_date`;
-  return rows.map(reservationView);
-}
 
 export async function findReservationsByCode(
   db: Db,
@@ -47,37 +25,6 @@ export async function findReservationsByCode(
   return rows.map(reservationView);
 }
 
-export async function insertReservation(
-  tx: Db,
-  reservation: NewReservation,
-  participants: NewParticipant[],
-  history: NewStatusChange,
-): Promise<ReservationView> {
-  const row = await tx.reservation.create({
-    data: {
-      id: reservation.id,
-      reservationDate: dateOf(reservation.reservationDate),
-      confirmationCode: reservation.confirmationCode,
-      status: reservation.status,
-      guestId: reservation.guestId,
-      tripId: reservation.tripId,
-      tripDate: dateOf(reservation.tripDate),
-      partySize: participants.length,
-      contactEmail: reservation.contactEmail,
-      contactPhone: reservation.contactPhone,
-      notes: reservation.notes,
-      partnerId: reservation.partnerId,
-      partnerReference: reservation.partnerReference,
-      rev: 1,
-      createdAt: reservation.createdAt,
-      updatedAt: reservation.createdAt,
-    },
-  });
-  await tx.participant.createMany({ data: participants.map((p) => participantData(reservation, p, reservation.createdAt)) });
-  await appendStatusChange(tx, reservation, history);
-  return reservationView(row);
-}
-
 /**
  * `UPDATE … SET _rev = _rev + 1 … WHERE id = … AND reservation_date = … AND _rev = expectedRev
  * RETURNING *`: exactly one of any number of concurrent writers holding the same revision wins;
@@ -90,25 +37,25 @@ export async function updateReservationAtRev(
   changes: ReservationChanges,
   at: Date,
 ): Promise<ReservationView | null> {
-  const { count } = await tx.reservation.updateMany({
-    where: { id: key.id, reservationDate: dateOf(key.reservationDate), rev: expectedRev },
-    data: {
-      ...(changes.status !== undefined && { status: changes.status }),
-      ...(changes.tripDate !== undefined && { tripDate: dateOf(changes.tripDate) }),
-      ...(changes.notes !== undefined && { notes: changes.notes }),
-      ...(changes.contactEmail !== undefined && { contactEmail: changes.contactEmail }),
-      ...(changes.contactPhone !== undefined && { contactPhone: changes.contactPhone }),
-      ...(changes.partySize !== undefined && { partySize: changes.partySize }),
-      ...(changes.depositStatus !== undefined && { depositStatus: changes.depositStatus }),
-      ...(changes.paymentId !== undefined && { paymentId: changes.paymentId }),
-      ...(changes.depositSettledAt !== undefined && { depositSettledAt: changes.depositSettledAt }),
-      rev: { increment: 1 },
-      updatedAt: at,
-    },
-  });
-  if (count === 0) return null;
-  const [row] = await findReservations(tx, [key]);
-  return row ?? null;
+  // The changed row comes back from the UPDATE itself (one round trip, not UPDATE then SELECT).
+  const sets: Prisma.Sql[] = [];
+  if (changes.status !== undefined) sets.push(Prisma.sql`status = ${changes.status}::reservations.reservation_status`);
+  if (changes.tripDate !== undefined) sets.push(Prisma.sql`trip_date = ${changes.tripDate}::date`);
+  if (changes.notes !== undefined) sets.push(Prisma.sql`notes = ${changes.notes}`);
+  if (changes.contactEmail !== undefined) sets.push(Prisma.sql`contact_email = ${changes.contactEmail}`);
+  if (changes.contactPhone !== undefined) sets.push(Prisma.sql`contact_phone = ${changes.contactPhone}`);
+  if (changes.partySize !== undefined) sets.push(Prisma.sql`party_size = ${changes.partySize}::smallint`);
+  if (changes.depositStatus !== undefined)
+    sets.push(Prisma.sql`deposit_status = ${changes.depositStatus}::reservations.deposit_status`);
+  if (changes.paymentId !== undefined) sets.push(Prisma.sql`payment_id = ${changes.paymentId}`);
+  if (changes.depositSettledAt !== undefined)
+    sets.push(Prisma.sql`deposit_settled_at = ${changes.depositSettledAt}::timestamptz`);
+  sets.push(Prisma.sql`_rev = r._rev + 1`, Prisma.sql`updated_at = ${at}::timestamptz`);
+  const [row] = await tx.$queryRaw<Reservation[]>`
+    UPDATE reservations.reservations r SET ${Prisma.join(sets, ', ')}
+     WHERE r.id = ${key.id}::uuid AND r.reservation_date = ${key.reservationDate}::date AND r._rev = ${expectedRev}
+    RETURNING ${RESERVATION_COLUMNS}`;
+  return row ? reservationView(row) : null;
 }
 
 export interface ReservationFilter {
@@ -230,10 +177,14 @@ export async function findByPartnerReference(
   return row ? reservationView(row.reservation) : null;
 }
 
-/** Bookkeeping of a new booking (not a change a client could conflict with): `_rev` stays. */
-export async function recordPaymentId(db: Db, key: ReservationKey, paymentId: string): Promise<void> {
-  await db.reservation.updateMany({
-    where: { id: key.id, reservationDate: dateOf(key.reservationDate), paymentId: null },
-    data: { paymentId },
-  });
+/**
+ * Bookkeeping of a new booking (not a change a client could conflict with): `_rev` stays. The row
+ * as it is now, from the UPDATE itself; null when it had a payment already (nothing changed).
+ */
+export async function recordPaymentId(db: Db, key: ReservationKey, paymentId: string): Promise<ReservationView | null> {
+  const [row] = await db.$queryRaw<Reservation[]>`
+    UPDATE reservations.reservations r SET payment_id = ${paymentId}
+     WHERE r.id = ${key.id}::uuid AND r.reservation_date = ${key.reservationDate}::date AND r.payment_id IS NULL
+    RETURNING ${RESERVATION_COLUMNS}`;
+  return row ? reservationView(row) : null;
 }

@@ -1,11 +1,7 @@
 import { type Store, type Transaction, UniqueKeyTakenError } from '../app/ports.js';
 import { Prisma, type PrismaClient } from './__generated__/prisma/client.js';
-import {
-  findIdempotencyKey,
-  isPartnerReferenceTaken,
-  recordIdempotencyKey,
-  recordPartnerReference,
-} from './idempotency-repository.js';
+import { insertBooking } from './booking.js';
+import { findIdempotencyKey, isPartnerReferenceTaken } from './idempotency-repository.js';
 import { claimMessage, enqueue, recordMessageOutcome } from './outbox-repository.js';
 import {
   appendStatusChange,
@@ -14,13 +10,8 @@ import {
   insertParticipant,
   updateParticipant,
 } from './participant-repository.js';
-import {
-  findPendingHolds,
-  findReservations,
-  insertReservation,
-  recordPaymentId,
-  updateReservationAtRev,
-} from './reservation-repository.js';
+import { findReservations } from './reservation-reads.js';
+import { findPendingHolds, recordPaymentId, updateReservationAtRev } from './reservation-repository.js';
 import type { Db } from './rows.js';
 
 /**
@@ -45,32 +36,38 @@ export function prismaStore(prisma: PrismaClient, options: TransactionOptions = 
     isPartnerReferenceTaken: (partnerId, reference) => isPartnerReferenceTaken(prisma, partnerId, reference),
     findPendingHolds: (query) => findPendingHolds(prisma, query),
     recordPaymentId: (key, paymentId) => recordPaymentId(prisma, key, paymentId),
-    transaction: async (work) => {
-      try {
-        return await prisma.$transaction((tx) => work(transactionOf(tx)), options);
-      } catch (error) {
-        // P2002: a unique constraint refused a row (idempotency key, partner reference, confirmation code).
-        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-          throw new UniqueKeyTakenError(error.message, { cause: error });
-        }
-        throw error;
-      }
-    },
+    transaction: (work) => uniqueKeysChecked(() => prisma.$transaction((tx) => work(transactionOf(tx)), options)),
+    insertBooking: (booking) => uniqueKeysChecked(() => insertBooking(prisma, booking)),
   };
+}
+
+/** A unique constraint refused a row (idempotency key, partner reference, confirmation code). */
+async function uniqueKeysChecked<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    // P2002 from the query builder; a raw statement reports PostgreSQL's own code, 23505.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && (error.code === 'P2002' || rawCode(error) === '23505')) {
+      throw new UniqueKeyTakenError(error.message, { cause: error });
+    }
+    throw error;
+  }
+}
+
+function rawCode(error: Prisma.PrismaClientKnownRequestError): unknown {
+  const meta = error.meta as { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown } } } | undefined;
+  return meta?.code ?? meta?.driverAdapterError?.cause?.originalCode;
 }
 
 function transactionOf(tx: Db): Transaction {
   return {
     findReservations: (keys) => findReservations(tx, keys),
     findParticipantsOf: (keys) => findParticipantsOf(tx, keys),
-    insertReservation: (reservation, participants, history) => insertReservation(tx, reservation, participants, history),
     updateReservationAtRev: (key, expectedRev, changes, at) => updateReservationAtRev(tx, key, expectedRev, changes, at),
     appendStatusChange: (key, change) => appendStatusChange(tx, key, change),
     insertParticipant: (key, participant, at) => insertParticipant(tx, key, participant, at),
     updateParticipant: (id, changes, at) => updateParticipant(tx, id, changes, at),
     deleteParticipant: (id) => deleteParticipant(tx, id),
-    recordIdempotencyKey: (key, idempotency, at) => recordIdempotencyKey(tx, key, idempotency, at),
-    recordPartnerReference: (key, partnerId, reference) => recordPartnerReference(tx, key, partnerId, reference),
     enqueue: (entries) => enqueue(tx, entries),
     claimMessage: (messageId, topic) => claimMessage(tx, messageId, topic),
     recordMessageOutcome: (messageId, outcome) => recordMessageOutcome(tx, messageId, outcome),

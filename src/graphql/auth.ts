@@ -24,16 +24,29 @@ export interface AuthOptions {
   jwks: JSONWebKeySet;
   issuer: string;
   audience: string;
+  /** How many verified tokens to remember until their `exp` (0: verify every request). */
+  cachedTokens?: number;
 }
+
+/** A gateway forwards the same few tokens many times: enough for every active caller of a minute. */
+const DEFAULT_CACHED_TOKENS = 10_000;
 
 const ROLES: readonly Role[] = ['guest', 'partner', 'staff', 'service'];
 const ALGORITHMS = ['RS256', 'ES256', 'EdDSA'];
 
 export class Authenticator {
   private readonly keys: ReturnType<typeof createLocalJWKSet>;
+  /**
+   * Verified tokens and their caller until the token's `exp` (ms), least recently used first: an
+   * ES256 verification is ~6% of a read's CPU (BENCHMARKS.md). The keys are fixed for the life of
+   * the process, so a token that verified once verifies until it expires; refusals are not kept.
+   */
+  private readonly verified = new Map<string, { caller: Caller; expiresAt: number }>();
+  private readonly maxCached: number;
 
   constructor(private readonly options: AuthOptions) {
     this.keys = createLocalJWKSet(options.jwks);
+    this.maxCached = options.cachedTokens ?? DEFAULT_CACHED_TOKENS;
   }
 
   /** null for a request without a token; throws UNAUTHENTICATED for a token that does not verify. */
@@ -42,9 +55,18 @@ export class Authenticator {
     if (!header) return null;
     const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(header);
     if (!match?.[1]) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
+    const token = match[1];
+    const cached = this.verified.get(token);
+    if (cached) {
+      this.verified.delete(token);
+      if (cached.expiresAt > Date.now()) {
+        this.verified.set(token, cached);
+        return { ...cached.caller };
+      }
+    }
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(match[1], this.keys, {
+      ({ payload } = await jwtVerify(token, this.keys, {
         issuer: this.options.issuer,
         audience: this.options.audience,
         algorithms: ALGORITHMS,
@@ -52,7 +74,19 @@ export class Authenticator {
     } catch {
       throw new UnauthenticatedError('The token is invalid or expired.');
     }
-    return callerOfClaims(payload);
+    const caller = callerOfClaims(payload);
+    this.remember(token, caller, payload.exp);
+    return caller;
+  }
+
+  /** Only tokens that expire are kept (jose accepts one without `exp`; it is verified each time). */
+  private remember(token: string, caller: Caller, exp: unknown): void {
+    if (this.maxCached <= 0 || typeof exp !== 'number') return;
+    if (this.verified.size >= this.maxCached) {
+      const oldest = this.verified.keys().next();
+      if (!oldest.done) this.verified.delete(oldest.value);
+    }
+    this.verified.set(token, { caller: { ...caller }, expiresAt: exp * 1000 });
   }
 }
 

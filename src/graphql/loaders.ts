@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 import type { GuestRef, Page, ParticipantView, ReservationKey, ReservationView, StatusChangeView } from '../app/views.js';
 import { findParticipants, findParticipantsOf, findStatusHistoryOf } from '../db/participant-repository.js';
+import { findReservations, findReservationsWithParticipants, type ReadPool } from '../db/reservation-reads.js';
 import {
   type Cursor,
-  findReservations,
   findReservationsByCode,
   guestReservationPages,
   type ReservationFilter,
@@ -24,6 +24,8 @@ export interface GuestPageRequest {
 
 export interface Loaders {
   reservation: DataLoader<ReservationKey, ReservationView | null, string>;
+  /** The same, with its participants in the same statement: primes `reservation` and `participantsOf`. */
+  reservationWithParticipants: DataLoader<ReservationKey, ReservationView | null, string>;
   reservationByCode: DataLoader<{ confirmationCode: string; reservationDate: string }, ReservationView | null, string>;
   participant: DataLoader<string, ParticipantView | null>;
   participantsOf: DataLoader<ReservationKey, ParticipantView[], string>;
@@ -42,15 +44,44 @@ function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
   return groups;
 }
 
-export function createLoaders(db: Db): Loaders {
-  return {
-    reservation: new DataLoader(
+/**
+ * Reservations by key that first look for the same key among those being read with their
+ * participants in this request: a participant's reservation is then no statement of its own,
+ * whichever of the two statements answers first.
+ */
+class ReservationLoader extends DataLoader<ReservationKey, ReservationView | null, string> {
+  constructor(
+    batch: DataLoader.BatchLoadFn<ReservationKey, ReservationView | null>,
+    private readonly withParticipants: Map<string, Promise<ReservationView | null>>,
+  ) {
+    super(batch, { cacheKeyFn: (key) => key.id });
+  }
+
+  override load(key: ReservationKey): Promise<ReservationView | null> {
+    return this.withParticipants.get(key.id) ?? super.load(key);
+  }
+}
+
+export function createLoaders(db: Db, pool: ReadPool): Loaders {
+  const withParticipants = new Map<string, Promise<ReservationView | null>>();
+  const loaders: Loaders = {
+    reservationWithParticipants: new DataLoader(
       async (keys) => {
-        const byId = new Map((await findReservations(db, [...keys])).map((row) => [row.id, row]));
-        return keys.map((key) => byId.get(key.id) ?? null);
+        const byId = new Map((await findReservationsWithParticipants(pool, [...keys])).map((row) => [row.reservation.id, row]));
+        return keys.map((key) => {
+          const found = byId.get(key.id);
+          if (!found) return null;
+          loaders.reservation.prime(key, found.reservation);
+          loaders.participantsOf.prime(key, found.participants);
+          return found.reservation;
+        });
       },
-      { cacheKeyFn: (key) => key.id },
+      { cacheKeyFn: (key) => key.id, cacheMap: withParticipants },
     ),
+    reservation: new ReservationLoader(async (keys) => {
+      const byId = new Map((await findReservations(db, [...keys])).map((row) => [row.id, row]));
+      return keys.map((key) => byId.get(key.id) ?? null);
+    }, withParticipants),
     reservationByCode: new DataLoader(
       async (codes) => {
         const byCode = new Map((await findReservationsByCode(db, [...codes])).map((row) => [row.confirmationCode, row]));
@@ -100,4 +131,5 @@ export function createLoaders(db: Db): Loaders {
       { cacheKeyFn: (request) => JSON.stringify([request.guest.id, request.filter, request.first, request.cursor]) },
     ),
   };
+  return loaders;
 }

@@ -3,7 +3,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { EVENT_SCHEMAS, jsonSchemaOf, TOPICS } from '../../src/events/contracts.js';
 import { eventValidator } from '../support/event-schemas.js';
 import { CREATE, reservationInput } from '../support/factories.js';
-import { readTopics } from '../support/kafka-read.js';
+import { readTopics, unpublishedEvents } from '../support/kafka-read.js';
 import { useService } from '../support/service.js';
 
 const brokers = inject('kafkaBrokers');
@@ -82,14 +82,6 @@ describe('events through the transactional outbox', () => {
   it('marks what it published and leaves nothing behind in the outbox', async () => {
     const id = await createAndConfirm();
     await readTopics(brokers, [TOPICS.reservationCreated], (ms) => ms.some((m) => m.key === id));
-    await expect
-      .poll(async () => {
-        const { rows } = await test.db.pool.query(
-          `SELECT count(*)::int AS n FROM reservations.outbox WHERE aggregate_id = $1 AND kind = 'event' AND published_at IS NULL`,
-          [id],
-        );
-        return rows[0].n;
-      })
-      .toBe(0);
+    await expect.poll(() => unpublishedEvents(test.db.pool, id)).toBe(0);
   });
 });

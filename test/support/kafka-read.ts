@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Admin, type IHeaders, Kafka, logLevel } from 'kafkajs';
+import type pg from 'pg';
 
 export interface ReadMessage {
   topic: string;
@@ -100,4 +101,13 @@ export async function readTopics(
   clearTimeout(timer);
   await consumer.disconnect();
   return messages;
+}
+
+/** Events of a reservation still waiting in the outbox (0 once the relay has published them all). */
+export async function unpublishedEvents(pool: { query: pg.Pool['query'] }, reservationId: string): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM reservations.outbox WHERE aggregate_id = $1 AND kind = 'event' AND published_at IS NULL`,
+    [reservationId],
+  );
+  return rows[0]?.n ?? 0;
 }

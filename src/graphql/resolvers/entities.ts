@@ -2,7 +2,7 @@ import { BadUserInputError, isUuid, parseConfirmationCode, reservationDateOfId }
 import type { GuestResolvers, ParticipantResolvers, ReservationResolvers } from '../__generated__/resolvers-types.js';
 import { callerOf, type GraphQLContext } from '../context.js';
 import { connection, decodeCursor, pageSize } from '../pagination.js';
-import { visible } from './query.js';
+import { reservationLoader, visible } from './query.js';
 
 /**
  * The federation entities. `__resolveReference` goes through the request's loaders, so a gateway
@@ -11,11 +11,11 @@ import { visible } from './query.js';
  */
 
 export const Reservation: ReservationResolvers<GraphQLContext> = {
-  __resolveReference: async (reference, context) => {
+  __resolveReference: async (reference, context, info) => {
     if ('id' in reference && reference.id != null) {
       const reservationDate = isUuid(reference.id) ? reservationDateOfId(reference.id) : null;
       return reservationDate
-        ? visible(await context.loaders.reservation.load({ id: reference.id, reservationDate }), context)
+        ? visible(await reservationLoader(context, info).load({ id: reference.id, reservationDate }), context)
         : null;
     }
     const parsed = 'confirmationCode' in reference ? parseConfirmationCode(reference.confirmationCode) : null;

@@ -1,20 +1,32 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { ReservationView } from '../../app/views.js';
 import { findByPartnerReference, searchReservations } from '../../db/reservation-repository.js';
 import { BadUserInputError, canRead, isUuid, parseConfirmationCode, parseUuid, reservationDateOfId } from '../../domain/index.js';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import { callerOf, type GraphQLContext } from '../context.js';
 import { connection, decodeCursor, pageSize } from '../pagination.js';
+import { selectsField } from '../selection.js';
 
 /** What the caller may see of a loaded reservation: all of it, or nothing (no hint it exists). */
 export function visible(reservation: ReservationView | null, context: GraphQLContext): ReservationView | null {
   return reservation && context.caller && canRead(context.caller, reservation) ? reservation : null;
 }
 
-export async function reservationById(raw: string, context: GraphQLContext, field: string): Promise<ReservationView | null> {
+export async function reservationById(
+  raw: string,
+  context: GraphQLContext,
+  field: string,
+  info?: GraphQLResolveInfo,
+): Promise<ReservationView | null> {
   const id = parseUuid(raw);
   if (!id) throw new BadUserInputError([{ field, message: 'must be a reservation id (a UUID)' }]);
   const reservationDate = reservationDateOfId(id);
-  return reservationDate ? visible(await context.loaders.reservation.load({ id, reservationDate }), context) : null;
+  return reservationDate ? visible(await reservationLoader(context, info).load({ id, reservationDate }), context) : null;
+}
+
+/** The loader that also reads the participants when the query asks for them: one statement instead of two. */
+export function reservationLoader(context: GraphQLContext, info: GraphQLResolveInfo | undefined) {
+  return info && selectsField(info, 'participants') ? context.loaders.reservationWithParticipants : context.loaders.reservation;
 }
 
 export async function reservationByCode(code: string, context: GraphQLContext, field: string): Promise<ReservationView | null> {
@@ -27,14 +39,14 @@ export async function reservationByCode(code: string, context: GraphQLContext, f
 }
 
 export const Query: QueryResolvers<GraphQLContext> = {
-  reservation: async (_parent, { id, confirmationCode }, context) => {
+  reservation: async (_parent, { id, confirmationCode }, context, info) => {
     if ((id == null) === (confirmationCode == null)) {
       throw new BadUserInputError([
         { field: id == null ? 'id' : 'confirmationCode', message: 'give exactly one of id and confirmationCode' },
       ]);
     }
     return id != null
-      ? reservationById(id, context, 'id')
+      ? reservationById(id, context, 'id', info)
       : reservationByCode(confirmationCode ?? '', context, 'confirmationCode');
   },
 

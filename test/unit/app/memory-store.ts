@@ -1,6 +1,6 @@
 import type { OutboxEntry } from '../../../src/app/outbox-entries.js';
 import {
-  type IdempotencyRecord,
+  type NewBooking,
   type NewParticipant,
   type Store,
   type StoredIdempotencyKey,
@@ -74,23 +74,6 @@ function reads(state: () => State) {
 function transactionOver(state: State): Transaction {
   return {
     ...reads(() => state),
-    insertReservation: async (reservation, participants, history) => {
-      if ([...state.reservations.values()].some((row) => row.confirmationCode === reservation.confirmationCode)) {
-        throw new UniqueKeyTakenError('confirmation code taken');
-      }
-      const row: ReservationView = {
-        ...reservation,
-        partySize: participants.length,
-        rev: 1,
-        depositStatus: 'PENDING',
-        paymentId: null,
-        updatedAt: reservation.createdAt,
-      };
-      state.reservations.set(row.id, row);
-      for (const participant of participants) state.participants.set(participant.id, participantView(row, participant));
-      state.history.push({ ...history, reservationId: row.id });
-      return { ...row };
-    },
     updateReservationAtRev: async (key, expectedRev, changes, at) => {
       const row = state.reservations.get(key.id);
       if (!row || row.rev !== expectedRev) return null;
@@ -111,16 +94,6 @@ function transactionOver(state: State): Transaction {
     },
     deleteParticipant: async (id) => {
       state.participants.delete(id);
-    },
-    recordIdempotencyKey: async (key, idempotency: IdempotencyRecord) => {
-      const name = `${idempotency.scope}/${idempotency.key}`;
-      if (state.idempotency.has(name)) throw new UniqueKeyTakenError('idempotency key taken');
-      state.idempotency.set(name, { ...idempotency, reservation: { id: key.id, reservationDate: key.reservationDate } });
-    },
-    recordPartnerReference: async (key, partnerId, reference) => {
-      const name = `${partnerId}/${reference}`;
-      if (state.partnerReferences.has(name)) throw new UniqueKeyTakenError('partner reference taken');
-      state.partnerReferences.set(name, { id: key.id, reservationDate: key.reservationDate });
     },
     enqueue: async (entries) => {
       state.outbox.push(...entries);
@@ -152,6 +125,40 @@ export class MemoryStore implements Store {
     return result;
   }
 
+  /** Checked like the database's unique constraints; all or nothing, like the one statement. */
+  async insertBooking({ reservation, participants, history, idempotency, outbox }: NewBooking): Promise<ReservationView> {
+    this.beforeTransaction?.();
+    const draft = copy(this.state);
+    if ([...draft.reservations.values()].some((row) => row.confirmationCode === reservation.confirmationCode)) {
+      throw new UniqueKeyTakenError('confirmation code taken');
+    }
+    const key = { id: reservation.id, reservationDate: reservation.reservationDate };
+    const row: ReservationView = {
+      ...reservation,
+      partySize: participants.length,
+      rev: 1,
+      depositStatus: 'PENDING',
+      paymentId: null,
+      updatedAt: reservation.createdAt,
+    };
+    draft.reservations.set(row.id, row);
+    for (const participant of participants) draft.participants.set(participant.id, participantView(row, participant));
+    draft.history.push({ ...history, reservationId: row.id });
+    if (idempotency) {
+      const name = `${idempotency.scope}/${idempotency.key}`;
+      if (draft.idempotency.has(name)) throw new UniqueKeyTakenError('idempotency key taken');
+      draft.idempotency.set(name, { ...idempotency, reservation: key });
+    }
+    if (reservation.partnerId && reservation.partnerReference) {
+      const name = `${reservation.partnerId}/${reservation.partnerReference}`;
+      if (draft.partnerReferences.has(name)) throw new UniqueKeyTakenError('partner reference taken');
+      draft.partnerReferences.set(name, key);
+    }
+    draft.outbox.push(...outbox);
+    this.state = draft;
+    return { ...row };
+  }
+
   async findIdempotencyKey(scope: string, key: string): Promise<StoredIdempotencyKey | null> {
     return this.state.idempotency.get(`${scope}/${key}`) ?? null;
   }
@@ -168,8 +175,11 @@ export class MemoryStore implements Store {
       .slice(0, options.limit);
   }
 
-  async recordPaymentId(key: ReservationKey, paymentId: string): Promise<void> {
+  async recordPaymentId(key: ReservationKey, paymentId: string): Promise<ReservationView | null> {
     const row = this.state.reservations.get(key.id);
-    if (row && row.paymentId === null) this.state.reservations.set(key.id, { ...row, paymentId });
+    if (!row || row.paymentId !== null) return null;
+    const updated = { ...row, paymentId };
+    this.state.reservations.set(key.id, updated);
+    return { ...updated };
   }
 }

@@ -1,0 +1,104 @@
+import type pg from 'pg';
+import type { ParticipantView, ReservationKey, ReservationView } from '../app/views.js';
+import type { InsuranceStatus } from '../domain/index.js';
+import type { Reservation } from './__generated__/prisma/client.js';
+import { type Db, RESERVATION_COLUMNS, reservationView } from './rows.js';
+
+/**
+ * Reads of reservations by key for the API's loaders: one statement for any number of keys, with
+ * the participants aggregated as JSON in the same statement when the query asks for them.
+ *
+ * Each key is looked up through a LATERAL subquery with `LIMIT 1` (the key is the primary key, so
+ * at most one row anyway): the planner cannot flatten it into a join, so the only plan is a
+ * nested loop probing the primary key of the one partition the key names (pruned at run time).
+ * A plain join of the key arrays let the planner cost each probe as if it visited all ~125
+ * partitions; on a small database it preferred a parallel hash join over a sequential scan of
+ * every partition (60–90 ms for 100 keys at 100k reservations, BENCHMARKS.md), and kept that
+ * plan as its generic one.
+ */
+
+/** A reservation with its participants, in the order of their positions. */
+export interface ReservationWithParticipants {
+  reservation: ReservationView;
+  participants: ParticipantView[];
+}
+
+/** A participant as the statement aggregates it: the view's fields, insurance as its columns. */
+type ParticipantJson = Omit<ParticipantView, 'insurance'> & {
+  insurancePlan: string | null;
+  insurancePremiumCents: number | null;
+  insuranceCurrency: string | null;
+  insuranceStatus: InsuranceStatus | null;
+};
+
+function participantOfJson(row: ParticipantJson): ParticipantView {
+  const {
+    insurancePlan: plan,
+    insurancePremiumCents: premiumCents,
+    insuranceCurrency: currency,
+    insuranceStatus: status,
+    ...participant
+  } = row;
+  return {
+    ...participant,
+    insurance: plan && currency && status && premiumCents !== null ? { plan, premiumCents, currency, status } : null,
+  };
+}
+
+const keyArrays = (keys: ReservationKey[]): [string[], string[]] => {
+  const byId = new Map(keys.map((key) => [key.id, key.reservationDate]));
+  return [[...byId.keys()], [...byId.values()]];
+};
+
+export async function findReservations(db: Db, keys: ReservationKey[]): Promise<ReservationView[]> {
+  if (keys.length === 0) return [];
+  const [ids, dates] = keyArrays(keys);
+  const rows = await db.$queryRaw<Reservation[]>`
+    SELECT ${RESERVATION_COLUMNS}
+      FROM unnest(${ids}::uuid[], ${dates}::date[]) AS k(id, reservation_date)
+      CROSS JOIN LATERAL (SELECT * FROM reservations.reservations r
+                           WHERE r.id = k.id AND r.reservation_date = k.reservation_date LIMIT 1) r`;
+  return rows.map(reservationView);
+}
+
+/** What the API's reads need of the pool: `pg.Pool#query`. */
+export type ReadPool = Pick<pg.Pool, 'query'>;
+
+/**
+ * Sent through `pg` itself as one named statement, not through Prisma: the hottest read of the
+ * API (every `reservation(id)` and `_entities` batch), where Prisma's `$queryRaw` cost ~0.5 ms of
+ * CPU a lookup against ~0.25 ms for the same statement through `pg` (BENCHMARKS.md). The columns
+ * come back as the view's fields: dates as text (pool.ts), timestamps as Dates, JSON parsed.
+ */
+const WITH_PARTICIPANTS = `
+    SELECT ${RESERVATION_COLUMNS.text}, COALESCE(p.participants, '[]'::json) AS participants
+      FROM unnest($1::uuid[], $2::date[]) AS k(id, reservation_date)
+      CROSS JOIN LATERAL (SELECT * FROM reservations.reservations r
+                           WHERE r.id = k.id AND r.reservation_date = k.reservation_date LIMIT 1) r
+      LEFT JOIN LATERAL (SELECT json_agg(json_build_object(
+                           'id', p.id, 'reservationId', p.reservation_id, 'reservationDate', p.reservation_date,
+                           'guestId', p.guest_id, 'position', p.position, 'fullName', p.full_name,
+                           'dateOfBirth', p.date_of_birth, 'ageCategory', p.age_category, 'email', p.email, 'phone', p.phone,
+                           'insurancePlan', p.insurance_plan, 'insurancePremiumCents', p.insurance_premium_cents,
+                           'insuranceCurrency', p.insurance_currency, 'insuranceStatus', p.insurance_status)
+                           ORDER BY p.position, p.id) AS participants
+                           FROM reservations.participants p
+                          WHERE p.reservation_id = r.id AND p.reservation_date = r.reservation_date) p ON TRUE`;
+
+type ReservationRow = ReservationView & { depositSettledAt: Date | null; participants: ParticipantJson[] };
+
+export async function findReservationsWithParticipants(
+  pool: ReadPool,
+  keys: ReservationKey[],
+): Promise<ReservationWithParticipants[]> {
+  if (keys.length === 0) return [];
+  const { rows } = await pool.query<ReservationRow>({
+    name: 'reservations-with-participants',
+    text: WITH_PARTICIPANTS,
+    values: keyArrays(keys),
+  });
+  return rows.map(({ participants, depositSettledAt: _settledAt, ...reservation }) => ({
+    reservation,
+    participants: participants.map(participantOfJson),
+  }));
+}

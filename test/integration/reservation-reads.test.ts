@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { CREATE, reservationInput } from '../support/factories.js';
+import { useService } from '../support/service.js';
+
+/**
+ * A gateway's `_entities` batch is one statement whose plan PostgreSQL keeps per connection (a
+ * generic plan). On a small database (a new deployment) the plan of a plain join of the key
+ * arrays was a hash join over a sequential scan of every monthly partition: 60–90 ms for 100 keys
+ * at 100k reservations instead of ~5 ms (BENCHMARKS.md). The statement the service sends must
+ * probe each key's partition by its primary key, whatever the size of the tables.
+ */
+const test = useService();
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  Plans?: PlanNode[];
+}
+
+const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
+
+interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+/** The statements the service sends while `work` runs (Prisma's adapter calls pool.query). */
+async function statementsOf(work: () => Promise<void>): Promise<Statement[]> {
+  const pool = test.service.pool;
+  const original = pool.query.bind(pool);
+  const sent: Statement[] = [];
+  pool.query = ((config: Statement, ...rest: unknown[]) => {
+    if (typeof config === 'object' && typeof config?.text === 'string') sent.push(config);
+    return (original as (...args: unknown[]) => unknown)(config, ...rest);
+  }) as typeof pool.query;
+  try {
+    await work();
+  } finally {
+    pool.query = original;
+  }
+  return sent;
+}
+
+const ENTITIES = `query E($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on Reservation { id participants { id } } } }`;
+
+const READ = `query R($id: ID!) { reservation(id: $id) { id participants { id fullName insurance { plan } } } }`;
+
+describe('reads of reservations by id', () => {
+  it('reads a reservation and its participants in one statement when both are asked', async () => {
+    const created = await test.graphql<{ createReservation: { id: string; participants: { id: string }[] } }>(CREATE, {
+      input: reservationInput(),
+    });
+    const booked = created.data?.createReservation;
+    let read: { reservation: { id: string; participants: { id: string }[] } } | undefined;
+    const sent = await statementsOf(async () => {
+      read = (await test.graphql<NonNullable<typeof read>>(READ, { id: booked?.id })).data ?? undefined;
+    });
+    expect(read?.reservation.id).toBe(booked?.id);
+    expect(read?.reservation.participants.map((participant) => participant.id)).toEqual(
+      booked?.participants.map((participant) => participant.id),
+    );
+    expect(sent).toHaveLength(1);
+  });
+
+  it('probes the primary key of each partition, never scans one, in the generic plan', async () => {
+    const ids: string[] = [];
+    for (let index = 0; index < 3; index++) {
+      const created = await test.graphql<{ createReservation: { id: string } }>(CREATE, { input: reservationInput() });
+      ids.push(created.data?.createReservation.id ?? '');
+    }
+    const sent = await statementsOf(async () => {
+      const result = await test.graphql<{ _entities: { id: string }[] }>(ENTITIES, {
+        representations: ids.map((id) => ({ __typename: 'Reservation', id })),
+      });
+      expect(result.data?._entities.map((entity) => entity.id)).toEqual(ids);
+    });
+    const onReservations = sent.filter((statement) => statement.text.includes('reservations.reservations'));
+    expect(onReservations).toHaveLength(1);
+    const [statement] = onReservations as [Statement];
+
+    const client = await test.db.pool.connect();
+    try {
+      await client.query('SET plan_cache_mode = force_generic_plan');
+      await client.query(`PREPARE batch AS ${statement.text}`);
+      // EXECUTE takes no bind parameters: the key arrays as array literals.
+      const literals = statement.values.map((value) => client.escapeLiteral(`{${(value as string[]).join(',')}}`));
+      const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE batch(${literals.join(', ')})`);
+      const plan = nodes(rows[0]['QUERY PLAN'][0].Plan as PlanNode);
+      const partitions = plan.filter((node) => node['Relation Name']?.startsWith('reservations_'));
+      expect(partitions.length).toBeGreaterThan(0);
+      const scans = partitions.filter((node) => !node['Node Type'].startsWith('Index'));
+      expect(scans.map((node) => `${node['Node Type']} on ${node['Relation Name']}`)).toEqual([]);
+      expect(plan.map((node) => node['Node Type'])).not.toContain('Hash Join');
+    } finally {
+      await client.query('DEALLOCATE ALL');
+      client.release();
+    }
+  });
+});
