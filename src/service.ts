@@ -120,9 +120,6 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     },
     logger.child({ component: 'personal-data-retention' }),
   );
-  void retention
-    .runNow()
-    .catch((error: unknown) => logger.error({ err: error }, 'personal data retention failed; it will run again'));
 
   const authenticator = await createAuthenticator(config, logger);
   const kafka =

@@ -59,7 +59,7 @@ export async function erasePastRetention(
   return report;
 }
 
-/** Runs retention every `intervalMs` and reports each run (metrics, logs). */
+/** Runs retention at start and every `intervalMs`, and reports each run (metrics, logs). */
 export function scheduleRetention(
   store: PersonalDataStore,
   options: RetentionOptions & { intervalMs: number; clock: () => Date; onRun?: (report: RetentionReport) => void },
@@ -75,5 +75,6 @@ export function scheduleRetention(
   return recurring(run, {
     intervalMs: options.intervalMs,
     onError: (error) => log.error({ err: error }, 'personal data retention failed; it will run again'),
+    runAtStart: true,
   });
 }
