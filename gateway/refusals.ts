@@ -1,6 +1,7 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError } from 'graphql';
 import { variableField } from '../src/graphql/errors.js';
+import { VALIDATION_ABORTED } from '../src/graphql/query-limits.js';
 
 /**
  * The gateway refuses a request it cannot run the way the subgraph does (src/graphql/query-limits.ts
@@ -22,9 +23,6 @@ const ARMOR_LIMITS: { pattern: RegExp; limit: string; code: string }[] = [
   { pattern: /^Syntax Error: (Aliases limit of .*)$/, limit: 'maxAliases', code: 'GRAPHQL_VALIDATION_FAILED' },
   { pattern: /^Syntax Error: (Directives limit of .*)$/, limit: 'maxDirectives', code: 'GRAPHQL_VALIDATION_FAILED' },
 ];
-
-const VALIDATION_ABORTED =
-  'The operation is too complex to validate: too many fields to compare for merging (graphql-js validation budget). Select fewer fields, or fewer repeats of the same field.';
 
 const VARIABLE_ERROR = /^Variable "\$[_A-Za-z][_0-9A-Za-z]*" (got invalid value|of required type|of non-null type)/;
 

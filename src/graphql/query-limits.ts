@@ -76,6 +76,10 @@ function tokenLimit(max: number): ApolloServerPlugin<BaseContext> {
   };
 }
 
+/** What "Validation aborted." means, said to the client (here and at the gateway). */
+export const VALIDATION_ABORTED =
+  'The operation is too complex to validate: too many fields to compare for merging (graphql-js validation budget). Select fewer fields, or fewer repeats of the same field.';
+
 /**
  * graphql-js stops validating an operation whose fields are too many to compare for merging and
  * says only "Validation aborted."; say which limit that is.
@@ -86,8 +90,7 @@ const explainAbortedValidation: ApolloServerPlugin<BaseContext> = {
       async didEncounterErrors({ errors }) {
         for (const error of errors) {
           if (error.message !== 'Validation aborted.') continue;
-          error.message =
-            'The operation is too complex to validate: too many fields to compare for merging (graphql-js validation budget). Select fewer fields, or fewer repeats of the same field.';
+          error.message = VALIDATION_ABORTED;
           Object.assign(error.extensions, { limit: 'validationComplexity' });
         }
       },
