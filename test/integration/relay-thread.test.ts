@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import { describe, expect, inject, it } from 'vitest';
 import { TOPICS } from '../../src/events/contracts.js';
 import { CREATE, reservationInput } from '../support/factories.js';
@@ -19,6 +20,18 @@ const test = useService({
 });
 
 describe('the outbox relay on its own thread', () => {
+  it('is started again when its thread dies, and what was committed meanwhile still leaves', async () => {
+    await expect.poll(() => test.service.relay.isLeader(), { timeout: 20_000 }).toBe(true);
+    const thread = (test.service.relay as unknown as { worker: Worker | null }).worker;
+    expect(thread).not.toBeNull();
+    await thread?.terminate(); // as a crash of the thread would end it: no last drain, no lease handed back
+    expect(test.service.relay.isLeader()).toBe(false);
+    const created = await test.graphql<{ createReservation: { id: string } }>(CREATE, { input: reservationInput() });
+    const id = created.data?.createReservation.id ?? '';
+    await expect.poll(() => test.service.relay.isLeader(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => unpublishedEvents(test.db.pool, id), { timeout: 20_000 }).toBe(0);
+  });
+
   it('leads, publishes a booking’s event, drains on demand and stops leading when stopped', async () => {
     await expect.poll(() => test.service.relay.isLeader(), { timeout: 20_000 }).toBe(true);
     const created = await test.graphql<{ createReservation: { id: string } }>(CREATE, { input: reservationInput() });
