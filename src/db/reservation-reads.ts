@@ -70,11 +70,7 @@ export type ReadPool = Pick<pg.Pool, 'query'>;
  * CPU a lookup against ~0.25 ms for the same statement through `pg` (BENCHMARKS.md). The columns
  * come back as the view's fields: dates as text (pool.ts), timestamps as Dates, JSON parsed.
  */
-const WITH_PARTICIPANTS = `
-    SELECT ${RESERVATION_COLUMNS.text}, COALESCE(p.participants, '[]'::json) AS participants
-      FROM unnest($1::uuid[], $2::date[]) AS k(id, reservation_date)
-      CROSS JOIN LATERAL (SELECT * FROM reservations.reservations r
-                           WHERE r.id = k.id AND r.reservation_date = k.reservation_date LIMIT 1) r
+const PARTICIPANTS_JSON = `
       LEFT JOIN LATERAL (SELECT json_agg(json_build_object(
                            'id', p.id, 'reservationId', p.reservation_id, 'reservationDate', p.reservation_date,
                            'guestId', p.guest_id, 'position', p.position, 'fullName', p.full_name,
@@ -85,6 +81,25 @@ const WITH_PARTICIPANTS = `
                            FROM reservations.participants p
                           WHERE p.reservation_id = r.id AND p.reservation_date = r.reservation_date) p ON TRUE`;
 
+const WITH_PARTICIPANTS = `
+    SELECT ${RESERVATION_COLUMNS.text}, COALESCE(p.participants, '[]'::json) AS participants
+      FROM unnest($1::uuid[], $2::date[]) AS k(id, reservation_date)
+      CROSS JOIN LATERAL (SELECT * FROM reservations.reservations r
+                           WHERE r.id = k.id AND r.reservation_date = k.reservation_date LIMIT 1) r${PARTICIPANTS_JSON}`;
+
+/**
+ * One key (every `reservation(id)`): a plain primary-key lookup. The batch statement's plan
+ * probes through an `Append` of every partition that is pruned only as each key arrives, so
+ * each execution still starts up ~125 index scans of reservations and ~125 of participants;
+ * here the partition is known when the statement is planned (its custom plan keeps one of
+ * each). PostgreSQL spends 0.30–0.38 ms on this one against 0.51–0.74 ms on the batch form for
+ * the same key (pgbench, small data set, BENCHMARKS.md).
+ */
+const ONE_WITH_PARTICIPANTS = `
+    SELECT ${RESERVATION_COLUMNS.text}, COALESCE(p.participants, '[]'::json) AS participants
+      FROM reservations.reservations r${PARTICIPANTS_JSON}
+     WHERE r.id = $1::uuid AND r.reservation_date = $2::date`;
+
 type ReservationRow = ReservationView & { depositSettledAt: Date | null; participants: ParticipantJson[] };
 
 export async function findReservationsWithParticipants(
@@ -92,11 +107,12 @@ export async function findReservationsWithParticipants(
   keys: ReservationKey[],
 ): Promise<ReservationWithParticipants[]> {
   if (keys.length === 0) return [];
-  const { rows } = await pool.query<ReservationRow>({
-    name: 'reservations-with-participants',
-    text: WITH_PARTICIPANTS,
-    values: keyArrays(keys),
-  });
+  const [one] = keys;
+  const { rows } = await pool.query<ReservationRow>(
+    keys.length === 1 && one
+      ? { name: 'reservation-with-participants', text: ONE_WITH_PARTICIPANTS, values: [one.id, one.reservationDate] }
+      : { name: 'reservations-with-participants', text: WITH_PARTICIPANTS, values: keyArrays(keys) },
+  );
   return rows.map(({ participants, depositSettledAt: _settledAt, ...reservation }) => ({
     reservation,
     participants: participants.map(participantOfJson),

@@ -63,6 +63,32 @@ describe('reads of reservations by id', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it('reads one reservation from its own partition alone, not through a probe of every partition', async () => {
+    const created = await test.graphql<{ createReservation: { id: string } }>(CREATE, { input: reservationInput() });
+    const id = created.data?.createReservation.id;
+    const sent = await statementsOf(async () => {
+      expect((await test.graphql<{ reservation: { id: string } }>(READ, { id })).data?.reservation.id).toBe(id);
+    });
+    const [statement] = sent.filter((one) => one.text.includes('reservations.reservations')) as [Statement];
+    const client = await test.db.pool.connect();
+    try {
+      for (const mode of ['force_custom_plan', 'force_generic_plan']) {
+        await client.query(`SET plan_cache_mode = ${mode}`);
+        await client.query(`PREPARE one AS ${statement.text}`);
+        const literals = statement.values.map((value) => client.escapeLiteral(String(value)));
+        const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE one(${literals.join(', ')})`);
+        const plan = nodes(rows[0]['QUERY PLAN'][0].Plan as PlanNode);
+        // The batch statement's plan starts up an index scan of every partition for its key.
+        const partitions = plan.filter((node) => node['Relation Name']?.startsWith('reservations_'));
+        expect({ mode, partitions: partitions.map((node) => node['Node Type']) }).toEqual({ mode, partitions: ['Index Scan'] });
+        await client.query('DEALLOCATE one');
+      }
+    } finally {
+      await client.query('RESET plan_cache_mode');
+      client.release();
+    }
+  });
+
   it('probes the primary key of each partition, never scans one, in the generic plan', async () => {
     const ids: string[] = [];
     for (let index = 0; index < 3; index++) {
