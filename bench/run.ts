@@ -179,7 +179,7 @@ try {
     log('starting a Kafka broker for writes and events');
     const { broker, kafka } = await startBenchKafka();
     // The relay on its own thread, as production should run it (README, Operations).
-    const writesEnv = { ...serviceEnv, KAFKA_BROKERS: broker.brokers, OUTBOX_RELAY_THREAD: 'true' };
+    const writesEnv = { ...serviceEnv, KAFKA_BROKERS: broker.brokers };
     const subgraph = await startServer('subgraph-writes', 'subgraph.ts', {
       env: writesEnv,
       cpuProfileDir: profileDir,

@@ -132,7 +132,7 @@ const variables = z.object({
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
   OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).default(168),
   /** The outbox relay on a worker thread of its own, off the requests' event loop (README, Operations). */
-  OUTBOX_RELAY_THREAD: z.stringbool().default(false),
+  OUTBOX_RELAY_THREAD: z.stringbool().default(true),
   OUTBOX_RELAY_LEASE_MS: z.coerce.number().int().min(300).max(60_000).default(3_000),
   NOTIFICATIONS_URL: z.url().optional(),
   GUEST_PROFILES_URL: z.url().optional(),

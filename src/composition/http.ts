@@ -34,6 +34,36 @@ export interface HttpParts {
   draining: () => boolean;
 }
 
+/**
+ * A GraphQL request's context. Its logger is the request's own (`request.log`), looked up only
+ * when a line is written: the child logger behind it is made on first use. The getter lives on
+ * the prototype, which Apollo keeps when it copies the context for the operation.
+ */
+class RequestContext implements GraphQLContext {
+  readonly requestId: string;
+  readonly caller: Caller | null;
+  readonly loaders: GraphQLContext['loaders'];
+  readonly deps: GraphQLContext['deps'];
+  readonly db: Db;
+  readonly personalData: PersonalDataStore;
+
+  constructor(
+    private readonly request: IncomingMessage,
+    parts: Omit<GraphQLContext, 'logger'>,
+  ) {
+    this.requestId = parts.requestId;
+    this.caller = parts.caller;
+    this.loaders = parts.loaders;
+    this.deps = parts.deps;
+    this.db = parts.db;
+    this.personalData = parts.personalData;
+  }
+
+  get logger(): Logger {
+    return this.request.log;
+  }
+}
+
 /** The HTTP server: GraphQL with a context per request, health, metrics; listening when it returns. */
 export async function listen(parts: HttpParts): Promise<Server> {
   const { config, authenticator, deps, db, metrics, logger } = parts;
@@ -64,15 +94,14 @@ export async function listen(parts: HttpParts): Promise<Server> {
         if (!(error instanceof UnauthenticatedError)) throw error;
         throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }
-      return {
+      return new RequestContext(request, {
         requestId,
         caller,
         loaders: createLoaders(db, parts.pool),
         deps: forOneRequest(deps),
         db,
         personalData: parts.personalData,
-        logger: request.log,
-      };
+      });
     },
   });
   server.keepAliveTimeout = config.http.keepAliveTimeoutMs;

@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
-import { pinoHttp } from 'pino-http';
 import type { Logger } from '../observability/logger.js';
+
+declare module 'node:http' {
+  interface IncomingMessage {
+    /** The request id (the caller's `x-request-id` when sane, else a new UUID), set on arrival. */
+    id: string;
+    /** A child logger bound to `requestId`, made the first time a line is written for the request. */
+    log: Logger;
+  }
+}
 
 /**
  * The subgraph's HTTP surface on plain node:http: POST/GET /graphql (Apollo Server's
@@ -12,7 +20,7 @@ import type { Logger } from '../observability/logger.js';
 
 export interface HttpServerOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
-  /** Request logging (pino-http): `request.log` carries the request id; see requestLogger. */
+  /** Request logging: `request.log` carries the request id; see requestLogging. */
   logger: Logger;
   /** Built per GraphQL request; `request.id` and `request.log` are set by then. */
   context: (request: IncomingMessage) => Promise<TContext>;
@@ -118,30 +126,55 @@ function requestIdOf(request: IncomingMessage, response: ServerResponse): string
 }
 
 /**
- * pino-http: every log line of a request, the error lines of formatError included, goes through
+ * Every log line of a request, the error lines of formatError included, goes through
  * `request.log`, a child logger bound to `requestId`. One line per GraphQL request when it ends:
  * `error` for a 5xx, `info` for a refusal (4xx), `debug` for success (a line per successful request
  * would cost more CPU than many requests do; LOG_LEVEL=debug shows them). Probes and /metrics are
- * not logged.
+ * not logged. The child logger is made only when a line is written: making it for every request
+ * (as pino-http did, two children a request with the request serialized into one) was ~5% of the
+ * CPU of `reservation(id)` (BENCHMARKS.md).
  */
-function requestLogger(logger: Logger) {
-  return pinoHttp({
-    logger,
-    genReqId: requestIdOf,
-    customAttributeKeys: { reqId: 'requestId' },
-    quietReqLogger: true,
-    autoLogging: { ignore: (request) => !request.url?.startsWith('/graphql') },
-    customLogLevel: (_request, response, error) =>
-      error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'info' : 'debug',
-    serializers: {
-      req: (request: { method?: string; url?: string }) => ({ method: request.method, url: request.url?.split('?')[0] }),
-      res: (response: { statusCode?: number }) => ({ statusCode: response.statusCode }),
-    },
-  });
+function requestLogging(logger: Logger) {
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    const id = requestIdOf(request, response);
+    let child: Logger | undefined;
+    request.id = id;
+    Object.defineProperty(request, 'log', {
+      configurable: true,
+      enumerable: false,
+      get: () => {
+        child ??= logger.child({ requestId: id });
+        return child;
+      },
+    });
+    if (!request.url?.startsWith('/graphql')) return;
+    const started = performance.now();
+    const done = (error?: Error) => {
+      response.off('finish', done);
+      response.off('close', done);
+      response.off('error', done);
+      // Closed before the answer was sent: the client went away (or the socket failed).
+      const aborted = !error && !response.writableFinished;
+      const level = error || response.statusCode >= 500 ? 'error' : aborted || response.statusCode >= 400 ? 'info' : 'debug';
+      if (!logger.isLevelEnabled(level)) return;
+      request.log[level](
+        {
+          req: { method: request.method, url: request.url?.split('?')[0] },
+          res: { statusCode: response.statusCode },
+          responseTime: Math.round(performance.now() - started),
+          ...(error && { err: error }),
+        },
+        error ? 'request errored' : aborted ? 'request aborted' : 'request completed',
+      );
+    };
+    response.on('finish', done);
+    response.on('close', done);
+    response.on('error', done);
+  };
 }
 
 export function createHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>): Server {
-  const logRequest = requestLogger(options.logger);
+  const logRequest = requestLogging(options.logger);
   return createServer((request, response) => {
     logRequest(request, response);
     const url = new URL(request.url ?? '/', 'http://localhost');

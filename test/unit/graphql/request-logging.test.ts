@@ -8,7 +8,7 @@ import { createApolloServer } from '../../../src/graphql/apollo.js';
 import type { GraphQLContext } from '../../../src/graphql/context.js';
 import { createHttpServer } from '../../../src/graphql/http-server.js';
 
-/** Every log line of a request carries its request id (pino-http), the masked error's too. */
+/** Every log line of a request carries its request id, the masked error's too. */
 const lines: Record<string, unknown>[] = [];
 const sink = new Writable({
   write(chunk, _encoding, done) {
@@ -69,5 +69,58 @@ describe('request logging', () => {
     const id = response.headers.get('x-request-id');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(lines.some((line) => line.requestId === id)).toBe(true);
+  });
+
+  it('makes no child logger for a request that writes no line', async () => {
+    const quiet = pino({ level: 'info' }, sink);
+    let children = 0;
+    const child = quiet.child.bind(quiet);
+    quiet.child = ((...args: Parameters<typeof quiet.child>) => {
+      children++;
+      return child(...args);
+    }) as typeof quiet.child;
+    const quietServer = createHttpServer({
+      apollo,
+      logger: quiet,
+      maxBodyBytes: 10_000,
+      readiness: async () => ({ failed: [] }),
+      // As the service builds it (src/composition/http.ts): the logger's getter on the prototype,
+      // which Apollo keeps when it copies the context; an own getter would be read by that copy.
+      context: async (request) =>
+        Object.assign(
+          Object.create({
+            get logger() {
+              return request.log;
+            },
+          }),
+          { requestId: request.id },
+        ) as GraphQLContext,
+    });
+    await new Promise<void>((resolve) => quietServer.listen(0, '127.0.0.1', resolve));
+    const quietUrl = `http://127.0.0.1:${(quietServer.address() as AddressInfo).port}/graphql`;
+    try {
+      for (let index = 0; index < 5; index++) {
+        const response = await fetch(quietUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ fine }' }),
+        });
+        expect(await response.json()).toEqual({ data: { fine: 'ok' } });
+      }
+      expect(children).toBe(0);
+      // A line written for a request makes its child, bound to the request id.
+      const failed = await fetch(quietUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'req-quiet-boom' },
+        body: JSON.stringify({ query: '{ boom }' }),
+      });
+      expect(failed.status).toBe(200);
+      expect(children).toBe(1);
+      expect(
+        lines.some((line) => line.requestId === 'req-quiet-boom' && line.msg === 'unexpected error while resolving a request'),
+      ).toBe(true);
+    } finally {
+      await new Promise((resolve) => quietServer.close(resolve));
+    }
   });
 });
