@@ -32,7 +32,7 @@ const pool = createPool(databaseUrl, 2, logger);
 const prisma = createPrisma(pool, logger);
 const kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'svc-reservations-dlq-replay' }, logger);
 const deps = {
-  store: prismaStore(prisma),
+  store: prismaStore(prisma, pool),
   db: prisma,
   clock: () => new Date(),
   random: (bytes: number) => randomBytes(bytes),

@@ -82,7 +82,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const metrics = createMetrics();
   const outbound = outboundClients(config, logger, metrics);
   const appDeps: AppDeps = {
-    store: prismaStore(prisma),
+    store: prismaStore(prisma, pool),
     clock: options.clock ?? (() => new Date()),
     random: (bytes) => randomBytes(bytes),
     outbound,

@@ -6,7 +6,7 @@ import type { JSONWebKeySet } from 'jose';
 import { type AppDeps, forOneRequest } from '../app/deps.js';
 import type { PersonalDataStore } from '../app/ports/personal-data-store.js';
 import type { Config } from '../config.js';
-import type { ReadPool } from '../db/reservation-reads.js';
+import type { SqlPool } from '../db/reservation-reads.js';
 import type { Db } from '../db/rows.js';
 import { type Caller, UnauthenticatedError } from '../domain/index.js';
 import { Authenticator, DEVELOPMENT_KEY_FILE, developmentKeys, gatewaySecretMatches } from '../graphql/auth.js';
@@ -26,7 +26,7 @@ export interface HttpParts {
   deps: AppDeps;
   db: Db;
   /** The pool under `db`: the hottest reads go through `pg` directly (src/db/reservation-reads.ts). */
-  pool: ReadPool;
+  pool: SqlPool;
   personalData: PersonalDataStore;
   metrics: Metrics;
   logger: Logger;

@@ -61,8 +61,8 @@ export async function findReservations(db: Db, keys: ReservationKey[]): Promise<
   return rows.map(reservationView);
 }
 
-/** What the API's reads need of the pool: `pg.Pool#query`. */
-export type ReadPool = Pick<pg.Pool, 'query'>;
+/** What the statements sent through `pg` itself need of the pool: `pg.Pool#query`. */
+export type SqlPool = Pick<pg.Pool, 'query'>;
 
 /**
  * Sent through `pg` itself as one named statement, not through Prisma: the hottest read of the
@@ -100,15 +100,18 @@ const ONE_WITH_PARTICIPANTS = `
       FROM reservations.reservations r${PARTICIPANTS_JSON}
      WHERE r.id = $1::uuid AND r.reservation_date = $2::date`;
 
-type ReservationRow = ReservationView & { depositSettledAt: Date | null; participants: ParticipantJson[] };
+/** A row of RESERVATION_COLUMNS as `pg` returns it: the view's fields (dates as text, pool.ts). */
+export type ReservationRow = ReservationView & { depositSettledAt: Date | null };
+
+type ReservationWithParticipantsRow = ReservationRow & { participants: ParticipantJson[] };
 
 export async function findReservationsWithParticipants(
-  pool: ReadPool,
+  pool: SqlPool,
   keys: ReservationKey[],
 ): Promise<ReservationWithParticipants[]> {
   if (keys.length === 0) return [];
   const [one] = keys;
-  const { rows } = await pool.query<ReservationRow>(
+  const { rows } = await pool.query<ReservationWithParticipantsRow>(
     keys.length === 1 && one
       ? { name: 'reservation-with-participants', text: ONE_WITH_PARTICIPANTS, values: [one.id, one.reservationDate] }
       : { name: 'reservations-with-participants', text: WITH_PARTICIPANTS, values: keyArrays(keys) },

@@ -3,6 +3,7 @@ import type { GuestRef, Page, ReservationKey, ReservationView } from '../app/vie
 import type { ReservationStatus } from '../domain/index.js';
 import type { Reservation } from './__generated__/prisma/client.js';
 import { Prisma } from './__generated__/prisma/client.js';
+import type { ReservationRow, SqlPool } from './reservation-reads.js';
 import { type Db, dateOf, isoOf, RESERVATION_COLUMNS, reservationView, unique } from './rows.js';
 
 /**
@@ -181,10 +182,16 @@ export async function findByPartnerReference(
  * Bookkeeping of a new booking (not a change a client could conflict with): `_rev` stays. The row
  * as it is now, from the UPDATE itself; null when it had a payment already (nothing changed).
  */
-export async function recordPaymentId(db: Db, key: ReservationKey, paymentId: string): Promise<ReservationView | null> {
-  const [row] = await db.$queryRaw<Reservation[]>`
-    UPDATE reservations.reservations r SET payment_id = ${paymentId}
-     WHERE r.id = ${key.id}::uuid AND r.reservation_date = ${key.reservationDate}::date AND r.payment_id IS NULL
-    RETURNING ${RESERVATION_COLUMNS}`;
-  return row ? reservationView(row) : null;
+export async function recordPaymentId(pool: SqlPool, key: ReservationKey, paymentId: string): Promise<ReservationView | null> {
+  const { rows } = await pool.query<ReservationRow>({
+    name: 'record-payment-id',
+    text: `UPDATE reservations.reservations r SET payment_id = $3
+            WHERE r.id = $1::uuid AND r.reservation_date = $2::date AND r.payment_id IS NULL
+           RETURNING ${RESERVATION_COLUMNS.text}`,
+    values: [key.id, key.reservationDate, paymentId],
+  });
+  const [row] = rows;
+  if (!row) return null;
+  const { depositSettledAt: _settledAt, ...reservation } = row;
+  return reservation;
 }

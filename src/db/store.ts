@@ -1,3 +1,4 @@
+import { DatabaseError } from 'pg';
 import { type Store, type Transaction, UniqueKeyTakenError } from '../app/ports.js';
 import { Prisma, type PrismaClient } from './__generated__/prisma/client.js';
 import { insertBooking } from './booking.js';
@@ -10,13 +11,15 @@ import {
   insertParticipant,
   updateParticipant,
 } from './participant-repository.js';
-import { findReservations } from './reservation-reads.js';
+import { findReservations, type SqlPool } from './reservation-reads.js';
 import { findPendingHolds, recordPaymentId, updateReservationAtRev } from './reservation-repository.js';
 import type { Db } from './rows.js';
 
 /**
  * The use cases' storage ports (src/app/ports.ts) over Prisma: each method is one of the
- * repositories' queries, bound to the client or to the transaction of a unit of work.
+ * repositories' queries, bound to the client or to the transaction of a unit of work. A booking's
+ * own statements (idempotency check, insert, payment id) go through `pg` itself, the pool under
+ * Prisma: they run for every booking, where Prisma's per-statement CPU showed (BENCHMARKS.md).
  */
 
 export interface TransactionOptions {
@@ -28,16 +31,16 @@ export interface TransactionOptions {
 
 export const defaultTransactionOptions: TransactionOptions = { maxWait: 10_000, timeout: 15_000 };
 
-export function prismaStore(prisma: PrismaClient, options: TransactionOptions = defaultTransactionOptions): Store {
+export function prismaStore(prisma: PrismaClient, pool: SqlPool, options: TransactionOptions = defaultTransactionOptions): Store {
   return {
     findReservations: (keys) => findReservations(prisma, keys),
     findParticipantsOf: (keys) => findParticipantsOf(prisma, keys),
-    findIdempotencyKey: (scope, key) => findIdempotencyKey(prisma, scope, key),
+    findIdempotencyKey: (scope, key) => findIdempotencyKey(pool, scope, key),
     isPartnerReferenceTaken: (partnerId, reference) => isPartnerReferenceTaken(prisma, partnerId, reference),
     findPendingHolds: (query) => findPendingHolds(prisma, query),
-    recordPaymentId: (key, paymentId) => recordPaymentId(prisma, key, paymentId),
+    recordPaymentId: (key, paymentId) => recordPaymentId(pool, key, paymentId),
     transaction: (work) => uniqueKeysChecked(() => prisma.$transaction((tx) => work(transactionOf(tx)), options)),
-    insertBooking: (booking) => uniqueKeysChecked(() => insertBooking(prisma, booking)),
+    insertBooking: (booking) => uniqueKeysChecked(() => insertBooking(pool, booking)),
   };
 }
 
@@ -46,10 +49,13 @@ async function uniqueKeysChecked<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    // P2002 from the query builder; a raw statement reports PostgreSQL's own code, 23505.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && (error.code === 'P2002' || rawCode(error) === '23505')) {
-      throw new UniqueKeyTakenError(error.message, { cause: error });
-    }
+    // P2002 from the query builder; a raw statement reports PostgreSQL's own code, 23505, as does
+    // a statement sent through pg (its DatabaseError).
+    const taken =
+      error instanceof Prisma.PrismaClientKnownRequestError
+        ? error.code === 'P2002' || rawCode(error) === '23505'
+        : error instanceof DatabaseError && error.code === '23505';
+    if (taken) throw new UniqueKeyTakenError((error as Error).message, { cause: error });
     throw error;
   }
 }

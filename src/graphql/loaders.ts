@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { GuestRef, Page, ParticipantView, ReservationKey, ReservationView, StatusChangeView } from '../app/views.js';
 import { findParticipants, findParticipantsOf, findStatusHistoryOf } from '../db/participant-repository.js';
-import { findReservations, findReservationsWithParticipants, type ReadPool } from '../db/reservation-reads.js';
+import { findReservations, findReservationsWithParticipants, type SqlPool } from '../db/reservation-reads.js';
 import {
   type Cursor,
   findReservationsByCode,
@@ -62,7 +62,7 @@ class ReservationLoader extends DataLoader<ReservationKey, ReservationView | nul
   }
 }
 
-export function createLoaders(db: Db, pool: ReadPool): Loaders {
+export function createLoaders(db: Db, pool: SqlPool): Loaders {
   const withParticipants = new Map<string, Promise<ReservationView | null>>();
   const loaders: Loaders = {
     reservationWithParticipants: new DataLoader(
