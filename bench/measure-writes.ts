@@ -1,4 +1,5 @@
 import type { Kafka } from 'kafkajs';
+import { measureCpuSplit, perRequest } from './cpu-split.js';
 import { withClient } from './data-set.js';
 import { appendTimes, type EventLatency, eventLatency } from './kafka-events.js';
 import { type LoadResult, runLoad, runPaced } from './load.js';
@@ -21,6 +22,8 @@ export interface WriteSettings {
   steadyRate: number;
   profile: boolean;
   log: (line: string) => void;
+  /** The stubs' process, for the CPU split (cpu-split.ts). */
+  stubsPid: number;
 }
 
 export interface WriteRun {
@@ -32,6 +35,8 @@ export interface WriteRun {
   drainSeconds: number;
   events: EventLatency;
   profileFile?: string;
+  /** The machine's CPU by process over the run (until the outbox drained), per booking. */
+  cpuPerBooking?: ReturnType<typeof perRequest>;
 }
 
 type CommitLog = [string, number][];
@@ -96,21 +101,28 @@ export async function measureWrites(
       // CPU per booking counts the relay's publishing too: until the outbox has drained.
       let drainSeconds = 0;
       let profileFile: string | undefined;
-      const load = await measureCpu(subgraph, async () => {
-        const result =
-          phase === 'steady'
-            ? await runPaced({ url, next, seconds: settings.seconds, rate: settings.steadyRate })
-            : await runLoad({ url, next, connections: settings.connections, seconds: settings.seconds });
-        profileFile = profiled ? await subgraph.ask<string>('profile:stop') : undefined;
-        drainSeconds = await waitForDrain(databaseUrl);
-        return result;
-      });
+      const { result: load, split } = await measureCpuSplit({ service: subgraph.pid, stubs: settings.stubsPid }, () =>
+        measureCpu(subgraph, async () => {
+          const result =
+            phase === 'steady'
+              ? await runPaced({ url, next, seconds: settings.seconds, rate: settings.steadyRate })
+              : await runLoad({ url, next, connections: settings.connections, seconds: settings.seconds });
+          profileFile = profiled ? await subgraph.ask<string>('profile:stop') : undefined;
+          drainSeconds = await waitForDrain(databaseUrl);
+          return result;
+        }),
+      );
+      const cpuPerBooking = perRequest(split, load.requests);
       const statements = counted;
       const commits = await subgraph.ask<CommitLog>('commits');
-      pending.push({ phase, load, statements, drainSeconds, commits, ...(profileFile && { profileFile }) });
+      pending.push({ phase, load, statements, drainSeconds, commits, cpuPerBooking, ...(profileFile && { profileFile }) });
+      const { ms } = cpuPerBooking;
       settings.log(
         `run ${run} write4 ${phase.padEnd(9)} ${load.throughput} bookings/s, p50 ${load.latencyMs.p50} ms, ` +
           `p99 ${load.latencyMs.p99} ms, failures ${load.failures}, outbox drained ${drainSeconds.toFixed(2)} s after` +
+          `\n    CPU ms a booking: service ${ms.service} (main thread ${ms.serviceMainThread}), stubs ${ms.stubs}, ` +
+          `PostgreSQL ${ms.postgres}, Kafka ${ms.kafka}, load generator ${ms.runner}, other ${ms.other}; machine ` +
+          `${Math.round(split.busy * 100)}% busy; without the service's own cost: ${cpuPerBooking.ceilingWithoutService}/s at most` +
           (load.firstFailure ? `\n    first failure: ${load.firstFailure}` : ''),
       );
     }

@@ -178,7 +178,7 @@ try {
   if (!values['skip-writes']) {
     log('starting a Kafka broker for writes and events');
     const { broker, kafka } = await startBenchKafka();
-    // The relay on its own thread, as production should run it (README, Operations).
+    // As deployed: the relay on its own thread (OUTBOX_RELAY_THREAD's default).
     const writesEnv = { ...serviceEnv, KAFKA_BROKERS: broker.brokers };
     const subgraph = await startServer('subgraph-writes', 'subgraph.ts', {
       env: writesEnv,
@@ -190,6 +190,7 @@ try {
         seconds,
         connections: results.settings.writeConnections,
         steadyRate: results.settings.steadyWriteRate,
+        stubsPid: stubs.pid,
         profile: values.profile,
         log,
       });
