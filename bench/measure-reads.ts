@@ -1,3 +1,4 @@
+import { measureCpuSplit, perRequest } from './cpu-split.js';
 import type { LoadRequest, LoadResult } from './load.js';
 import { runLoad, runPaced } from './load.js';
 import { limitRequests, peerRequests, subgraphRequests, type Targets } from './operations.js';
@@ -27,6 +28,8 @@ export interface Measured {
   load: LoadResult;
   /** Subgraph only, with --profile: the CPU profile of this window. */
   profileFile?: string;
+  /** Read 1: the machine's CPU by process per request (`service` is the server under test). */
+  cpuPerRequest?: ReturnType<typeof perRequest>;
 }
 
 export type ReadName = 'read1' | 'read2' | 'read3';
@@ -91,18 +94,25 @@ export async function measureReads(
         const profiled = settings.profile && target.name === 'subgraph' && run === settings.runs;
         if (profiled) await target.server.ask('profile:start');
         const url = `http://127.0.0.1:${target.server.port}`;
-        const load = await measureCpu(target.server, () =>
-          step.rate
-            ? runPaced({ url, next, seconds: settings.seconds, rate: step.rate })
-            : runLoad({ url, next, connections: step.connections, seconds: settings.seconds }),
+        const { result: load, split } = await measureCpuSplit({ service: target.server.pid, stubs: 0 }, () =>
+          measureCpu(target.server, () =>
+            step.rate
+              ? runPaced({ url, next, seconds: settings.seconds, rate: step.rate })
+              : runLoad({ url, next, connections: step.connections, seconds: settings.seconds }),
+          ),
         );
         const measured: Measured = { load };
+        if (!step.rate) measured.cpuPerRequest = perRequest(split, load.requests);
         if (profiled) measured.profileFile = await target.server.ask<string>('profile:stop');
         const byTarget = results[step.read];
         byTarget[target.name] = [...(byTarget[target.name] ?? []), measured];
         settings.log(
           `run ${run} ${step.read} ${target.name.padEnd(8)} ${load.throughput} req/s, p50 ${load.latencyMs.p50} ms, ` +
             `p99 ${load.latencyMs.p99} ms, CPU ${load.cpuMsPerRequest} ms/request, failures ${load.failures}` +
+            (measured.cpuPerRequest
+              ? `\n    CPU ms a request: server ${measured.cpuPerRequest.ms.service}, PostgreSQL ${measured.cpuPerRequest.ms.postgres}, ` +
+                `load generator ${measured.cpuPerRequest.ms.runner}, other ${measured.cpuPerRequest.ms.other}`
+              : '') +
             (load.firstFailure ? `\n    first failure: ${load.firstFailure}` : ''),
         );
       }

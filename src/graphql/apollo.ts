@@ -1,5 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '../observability/logger.js';
 import type { GraphQLContext } from './context.js';
@@ -31,6 +31,10 @@ export function createApolloServer(
       // No cache hints in this schema; Apollo's default cache-control plugin would still run a hook
       // on every resolved field (a tenth of an `_entities` batch's CPU, BENCHMARKS.md).
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo's federated tracing (ftv1, for GraphOS) builds a trace tree for every request of a
+      // subgraph before it looks whether the router asked for one; our gateway does not, and the
+      // service traces with OpenTelemetry (README, Observability).
+      ApolloServerPluginInlineTraceDisabled(),
     ],
     validationRules: [...armor.validationRules],
     allowBatchedHttpRequests: false,
