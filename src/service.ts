@@ -10,7 +10,7 @@ import type { OutboundClients } from './clients/services.js';
 import { createAuthenticator, listen } from './composition/http.js';
 import { shutDown } from './composition/lifecycle.js';
 import { readinessCheck } from './composition/readiness.js';
-import { type Relay, relayOptionsOf, ThreadRelay } from './composition/relay-thread.js';
+import { notificationSender, type Relay, relayOptionsOf, ThreadRelay } from './composition/relay-thread.js';
 import { migrateOnStart, outboundClients } from './composition/startup.js';
 import type { Config } from './config.js';
 import { schedulePartitionMaintenance } from './db/maintenance.js';
@@ -22,7 +22,6 @@ import { defaultTransactionOptions, prismaStore } from './db/store.js';
 import { TOPICS } from './events/contracts.js';
 import { GuestErasedConsumer } from './events/guest-erased-consumer.js';
 import { createKafka, KafkaEventPublisher } from './events/kafka.js';
-import { HttpNotificationSender } from './events/notification-sender.js';
 import { type NotificationSender, OutboxRelay } from './events/outbox-relay.js';
 import { consumerLag, PaymentProcessedConsumer } from './events/payment-consumer.js';
 import type { EventDeps } from './events/payment-handler.js';
@@ -127,20 +126,20 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       ? createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId }, logger)
       : null;
   const publisher: KafkaEventPublisher | null = kafka ? new KafkaEventPublisher(kafka) : null;
-  const notifier =
-    options.notifier ?? (config.outbox.notifications.url ? new HttpNotificationSender(config.outbox.notifications.url) : null);
   // On its own thread unless a test hands in a notifier of its own (it cannot cross threads).
-  const relay: Relay =
-    config.outbox.relayThread && !options.notifier
-      ? new ThreadRelay({ config, databaseUrl }, logger.child({ component: 'outbox-relay' }))
-      : new OutboxRelay(
-          pool,
-          databaseUrl,
-          publisher,
-          notifier,
-          logger.child({ component: 'outbox-relay' }),
-          relayOptionsOf(config),
-        );
+  const onThread = config.outbox.relayThread && !options.notifier;
+  // The thread has its own sender; ours is closed at shutdown (a test's notifier is the test's).
+  const httpNotifier = onThread || options.notifier ? null : notificationSender(config);
+  const relay: Relay = onThread
+    ? new ThreadRelay({ config, databaseUrl }, logger.child({ component: 'outbox-relay' }))
+    : new OutboxRelay(
+        pool,
+        databaseUrl,
+        publisher,
+        options.notifier ?? httpNotifier,
+        logger.child({ component: 'outbox-relay' }),
+        relayOptionsOf(config),
+      );
   relay.start();
   // Connect now rather than at the first event, so readiness can tell at once.
   publisher
@@ -229,6 +228,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         relay,
         consumers: [consumer, guestErased],
         publisher,
+        clients: [outbound, httpNotifier],
         prisma,
         pool,
         logger,

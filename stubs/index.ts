@@ -30,6 +30,8 @@ export interface RecordedCall {
   method: string;
   path: string;
   idempotencyKey: string | null;
+  /** The W3C trace context the caller sent, if any (tracing tests). */
+  traceparent: string | null;
   body: unknown;
 }
 
@@ -159,6 +161,7 @@ function stubServer(name: StubName, state: StubState): Server {
         method: request.method ?? 'GET',
         path: request.url ?? '/',
         idempotencyKey: headerOf(request, 'idempotency-key'),
+        traceparent: headerOf(request, 'traceparent'),
         body,
       });
       const { mode, delayMs } = state.control;

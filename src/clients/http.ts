@@ -1,5 +1,6 @@
 import { DependencyFailedError } from '../domain/index.js';
 import { isBreakerOpen, isServiceFailure, RetryableFailure, type ServicePolicies } from './resilience.js';
+import { HttpTransport, type Send } from './transport.js';
 
 /**
  * One JSON call to a service we depend on, run through that service's policies (./resilience.ts):
@@ -14,7 +15,8 @@ export interface ServiceCallerOptions {
   policies: ServicePolicies;
   /** Told of every call (all attempts together): `ok`, `client_error` (4xx), `failed`, `breaker_open`. */
   onCall?: (service: string, outcome: CallOutcome, seconds: number) => void;
-  fetch?: typeof fetch;
+  /** How an attempt goes over the wire (tests hand in their own); by default a keep-alive HttpTransport of its own. */
+  send?: Send;
 }
 
 export interface CallOptions {
@@ -33,12 +35,23 @@ export interface ServiceAnswer<T> {
 export type CallOutcome = 'ok' | 'client_error' | 'failed' | 'breaker_open';
 
 export class ServiceCaller {
-  // Node's global fetch keeps connections alive per origin (undici's pool), and is what the
-  // OpenTelemetry undici instrumentation traces.
-  private readonly fetch: typeof fetch;
+  /** The service's connections (one keep-alive Agent, see ./transport.ts); none when `send` was given. */
+  private readonly transport: HttpTransport | null;
+  private readonly send: Send;
 
   constructor(private readonly options: ServiceCallerOptions) {
-    this.fetch = options.fetch ?? fetch;
+    if (options.send) {
+      this.transport = null;
+      this.send = options.send;
+    } else {
+      this.transport = new HttpTransport(options.baseUrl);
+      this.send = this.transport.send;
+    }
+  }
+
+  /** Closes the service's connections (shutdown). */
+  close(): void {
+    this.transport?.close();
   }
 
   async call<T>(path: string, options: CallOptions): Promise<ServiceAnswer<T>> {
@@ -60,8 +73,9 @@ export class ServiceCaller {
   private async attempt<T>(path: string, options: CallOptions, signal: AbortSignal): Promise<ServiceAnswer<T>> {
     // The budget may have run out during a backoff wait: no new attempt then.
     signal.throwIfAborted();
-    const response = await this.fetch(new URL(path, this.options.baseUrl), {
+    const { status, text } = await this.send({
       method: options.method ?? 'GET',
+      path,
       headers: {
         accept: 'application/json',
         ...(options.body !== undefined && { 'content-type': 'application/json' }),
@@ -70,9 +84,8 @@ export class ServiceCaller {
       ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
       signal,
     });
-    const text = await response.text();
-    if (response.status === 429 || response.status >= 500) {
-      throw new RetryableFailure(`${this.options.service} answered ${response.status}`);
+    if (status === 429 || status >= 500) {
+      throw new RetryableFailure(`${this.options.service} answered ${status}`);
     }
     let body: unknown = null;
     try {
@@ -80,6 +93,6 @@ export class ServiceCaller {
     } catch {
       throw new RetryableFailure(`${this.options.service} answered something that is not JSON`);
     }
-    return { status: response.status, body: body as T };
+    return { status, body: body as T };
   }
 }

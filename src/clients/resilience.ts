@@ -14,6 +14,7 @@ import {
   timeout,
   wrap,
 } from 'cockatiel';
+import { AnswerTooLarge, NoAnswer } from './transport.js';
 
 /**
  * The resilience of every call to another service, built from cockatiel's policies:
@@ -22,7 +23,10 @@ import {
  *
  * - The timeout is outermost and aggressive, so DEPENDENCY_TIMEOUT_MS bounds the call whatever
  *   happens inside: attempts, backoff waits, or waiting behind a half-open breaker's probe. Its
- *   abort signal reaches fetch, so an attempt in flight is cancelled, not left running.
+ *   abort signal reaches the request (./transport.ts), so an attempt in flight is cancelled and its
+ *   socket closed, not left running. It aborts only when the budget runs out, not after every call
+ *   (`abortOnReturn: false`): nothing is left to cancel once a call returned, and each abort builds
+ *   a DOMException (a 2% frame of write 4's profile, BENCHMARKS.md).
  * - The breaker wraps the retries, so it sees one outcome per call: a call that failed after all
  *   its attempts (or ran out of budget) is one failure; the attempts of one call cannot open it.
  *   Open, it fails the call before any attempt; after the cool-down the next call is the probe.
@@ -48,19 +52,29 @@ export interface ResilienceSettings {
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
-/** An answer that says "later" (429, 5xx) or that is not JSON: worth another attempt. */
+/** An answer that says "later" (429, 5xx) or that is not JSON: worth another attempt. (Too long: ./transport.ts.) */
 export class RetryableFailure extends Error {
   override name = 'RetryableFailure';
 }
 
-/** fetch's own failures: refused or reset connections, DNS (TypeError), and a cancelled attempt. */
+/**
+ * No answer from the service: whatever the connection reported (refused, reset, socket hang up,
+ * ETIMEDOUT, DNS, TLS: NoAnswer, see ./transport.ts) and a cancelled attempt. A TypeError or any
+ * other error is a bug of ours: not retried, not counted, not DEPENDENCY_FAILED.
+ */
 function isNoAnswer(error: unknown): boolean {
-  return error instanceof TypeError || (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError'));
+  return error instanceof NoAnswer || (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError'));
 }
 
 /** A failure of the service, as opposed to a bug of ours: counted by the breaker, mapped to DEPENDENCY_FAILED. */
 export function isServiceFailure(error: unknown): boolean {
-  return error instanceof RetryableFailure || isNoAnswer(error) || isTaskCancelledError(error) || isBrokenCircuitError(error);
+  return (
+    error instanceof RetryableFailure ||
+    error instanceof AnswerTooLarge ||
+    isNoAnswer(error) ||
+    isTaskCancelledError(error) ||
+    isBrokenCircuitError(error)
+  );
 }
 
 export const isBreakerOpen = (error: unknown): boolean => isBrokenCircuitError(error);
@@ -74,7 +88,7 @@ export interface ServicePolicies {
 }
 
 export function servicePolicies(settings: ResilienceSettings, onBreakerChange?: (state: BreakerState) => void): ServicePolicies {
-  const budget = timeout(settings.timeoutMs, TimeoutStrategy.Aggressive);
+  const budget = timeout(settings.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
   const breaker = circuitBreaker(handleWhen(isServiceFailure), {
     breaker: new ConsecutiveBreaker(settings.breaker.failureThreshold),
     halfOpenAfter: settings.breaker.coolDownMs,

@@ -12,6 +12,8 @@ export interface StoppableParts {
   /** The Kafka consumers (payment.processed, guest.erased), those configured. */
   consumers: ({ stop(): Promise<void> } | null)[];
   publisher: { close(): Promise<void> } | null;
+  /** The HTTP clients of other services (their keep-alive connections), those configured. */
+  clients: ({ close(): void } | null)[];
   prisma: { $disconnect(): Promise<void> };
   pool: { end(): Promise<void> };
   logger: Logger;
@@ -42,6 +44,9 @@ export async function shutDown(parts: StoppableParts): Promise<void> {
     await consumer?.stop().catch((error: unknown) => parts.logger.warn({ err: error }, 'a consumer did not stop cleanly'));
   }
   await parts.publisher?.close().catch(() => {});
+  // Last of the outbound work (the relay's notifications, a consumer's calls) is done: idle
+  // keep-alive sockets are unref'd and would not hold the process, but are closed all the same.
+  for (const client of parts.clients) client?.close();
   await parts.prisma.$disconnect();
   await parts.pool.end();
 }

@@ -1,7 +1,9 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { HttpTransport } from '../clients/transport.js';
 import type { Config } from '../config.js';
+import { HttpNotificationSender } from '../events/notification-sender.js';
 import type { RelayOptions } from '../events/outbox-relay.js';
 import type { Logger } from '../observability/logger.js';
 
@@ -32,6 +34,12 @@ export function relayOptionsOf(config: Config): RelayOptions {
     notificationBackoffMs: config.outbox.notifications.retryBaseMs,
     leaseMs: config.outbox.relayLeaseMs,
   };
+}
+
+/** The relay's sender of notifications, over connections of its own; none without NOTIFICATIONS_URL. */
+export function notificationSender(config: Config): HttpNotificationSender | null {
+  const url = config.outbox.notifications.url;
+  return url ? new HttpNotificationSender(new HttpTransport(url)) : null;
 }
 
 export interface RelayWorkerData {

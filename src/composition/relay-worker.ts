@@ -1,10 +1,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createPool } from '../db/pool.js';
 import { createKafka, KafkaEventPublisher } from '../events/kafka.js';
-import { HttpNotificationSender } from '../events/notification-sender.js';
 import { OutboxRelay } from '../events/outbox-relay.js';
 import { createLogger } from '../observability/logger.js';
-import { type RelayWorkerCommand, type RelayWorkerData, type RelayWorkerMessage, relayOptionsOf } from './relay-thread.js';
+import {
+  notificationSender,
+  type RelayWorkerCommand,
+  type RelayWorkerData,
+  type RelayWorkerMessage,
+  relayOptionsOf,
+} from './relay-thread.js';
 
 /** The outbox relay's thread (relay-thread.ts): its own pool and producer, told to drain and stop by the service. */
 
@@ -19,7 +24,7 @@ const kafka =
     ? createKafka({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-relay` }, logger)
     : null;
 const publisher = kafka ? new KafkaEventPublisher(kafka) : null;
-const notifier = config.outbox.notifications.url ? new HttpNotificationSender(config.outbox.notifications.url) : null;
+const notifier = notificationSender(config);
 const relay = new OutboxRelay(pool, databaseUrl, publisher, notifier, logger, relayOptionsOf(config));
 const send = (message: RelayWorkerMessage) => port.postMessage(message);
 
@@ -49,6 +54,7 @@ port.on('message', (command: RelayWorkerCommand) => {
   void (async () => {
     await relay.stop();
     await publisher?.close().catch(() => {});
+    notifier?.close();
     await pool.end();
     send({ type: 'stopped' });
     port.close();

@@ -4,6 +4,7 @@ import { CircuitState } from 'cockatiel';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ServiceCaller } from '../../../src/clients/http.js';
 import { servicePolicies } from '../../../src/clients/resilience.js';
+import { HttpTransport, type Send } from '../../../src/clients/transport.js';
 import { DependencyFailedError } from '../../../src/domain/index.js';
 
 /** Real sockets: a server that never answers, and one that is gone. */
@@ -18,10 +19,6 @@ afterAll(() => {
 });
 
 let attempts = 0;
-const countingFetch: typeof fetch = (input, init) => {
-  attempts++;
-  return fetch(input, init);
-};
 
 function callerFor(baseUrl: string) {
   const policies = servicePolicies({
@@ -29,7 +26,12 @@ function callerFor(baseUrl: string) {
     retry: { retries: 1, baseDelayMs: 10, maxDelayMs: 20 },
     breaker: { failureThreshold: 2, coolDownMs: 60_000 },
   });
-  return { policies, caller: new ServiceCaller({ fetch: countingFetch, service: 'trip-catalog', baseUrl, policies }) };
+  const transport = new HttpTransport(baseUrl);
+  const countingSend: Send = (request) => {
+    attempts++;
+    return transport.send(request);
+  };
+  return { policies, caller: new ServiceCaller({ send: countingSend, service: 'trip-catalog', baseUrl, policies }) };
 }
 
 describe('a slow or dead service', () => {

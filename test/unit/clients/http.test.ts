@@ -3,9 +3,16 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type CallOutcome, ServiceCaller } from '../../../src/clients/http.js';
 import { type BreakerState, type ResilienceSettings, servicePolicies } from '../../../src/clients/resilience.js';
+import {
+  AnswerTooLarge,
+  NoAnswer,
+  type OutboundAnswer,
+  type OutboundRequest,
+  type Send,
+} from '../../../src/clients/transport.js';
 import { DependencyFailedError } from '../../../src/domain/index.js';
 
-type Answer = (signal: AbortSignal) => Response | Promise<Response>;
+type Answer = (signal: AbortSignal) => OutboundAnswer | Promise<OutboundAnswer>;
 
 const settings: ResilienceSettings = {
   timeoutMs: 1_000,
@@ -16,31 +23,34 @@ const settings: ResilienceSettings = {
 /** A service that answers from a script (the last answer repeats), counting attempts that reached it. */
 function caller(answers: Answer[], overrides: Partial<ResilienceSettings> = {}) {
   const attempts: AbortSignal[] = [];
+  const requests: OutboundRequest[] = [];
   const outcomes: CallOutcome[] = [];
   const states: BreakerState[] = [];
   const script = { answers };
-  const fakeFetch = (async (_input: string | URL | Request, init?: RequestInit) => {
-    const signal = init?.signal ?? new AbortController().signal;
-    attempts.push(signal);
+  const fakeSend: Send = async (request) => {
+    attempts.push(request.signal);
+    requests.push(request);
     const next = script.answers[Math.min(attempts.length - 1, script.answers.length - 1)];
     if (!next) throw new Error('no answer scripted');
-    return next(signal);
-  }) as typeof fetch;
+    return next(request.signal);
+  };
   const policies = servicePolicies({ ...settings, ...overrides }, (state) => states.push(state));
   const client = new ServiceCaller({
     service: 'guest-profiles',
     baseUrl: 'http://guests.test',
     policies,
     onCall: (_service, outcome) => outcomes.push(outcome),
-    fetch: fakeFetch,
+    send: fakeSend,
   });
-  return { client, attempts, outcomes, states, script };
+  return { client, attempts, requests, outcomes, states, script };
 }
 
-const json = (status: number, body: unknown) => () => new Response(JSON.stringify(body), { status });
-const refused = () => {
-  throw new TypeError('fetch failed');
+const json = (status: number, body: unknown) => () => ({ status, text: JSON.stringify(body) });
+/** What the transport rejects with when the connection fails (node:http's error as its cause). */
+const lost = (code: string, message: string) => () => {
+  throw new NoAnswer(Object.assign(new Error(message), { code }));
 };
+const refused = lost('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1');
 /** Never answers; an abort of the attempt is the only way out, as with a real socket. */
 const silent: Answer = (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
 /** Answers 503 after `ms`, unless the attempt is cancelled first. */
@@ -48,7 +58,7 @@ const slow503 =
   (ms: number): Answer =>
   (signal) =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => resolve(new Response('{}', { status: 503 })), ms);
+      const timer = setTimeout(() => resolve({ status: 503, text: '{}' }), ms);
       signal.addEventListener('abort', () => {
         clearTimeout(timer);
         reject(signal.reason);
@@ -91,6 +101,85 @@ describe('calls to a service', () => {
     await expect(client.call('/v1/trips/x', read)).resolves.toEqual({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
     expect(attempts).toHaveLength(1);
     expect(outcomes).toEqual(['client_error']);
+  });
+});
+
+describe('what an attempt sends, and which failures are worth another', () => {
+  it('sends the body as JSON, with its headers, to the path', async () => {
+    const { client, requests } = caller([json(200, {})]);
+    await client.call('/v1/deposits', { method: 'POST', body: { a: 1 }, headers: { 'idempotency-key': 'k' }, idempotent: true });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/v1/deposits',
+      headers: { accept: 'application/json', 'content-type': 'application/json', 'idempotency-key': 'k' },
+      body: '{"a":1}',
+    });
+    // The budget's signal is aborted only when it runs out, not after a call that returned.
+    expect(requests[0]?.signal.aborted).toBe(false);
+    const read = await client.call('/v1/trips?ids=a', { idempotent: true }).then(() => requests[1]);
+    expect(read).toMatchObject({ method: 'GET', path: '/v1/trips?ids=a', headers: { accept: 'application/json' } });
+    expect(read?.body).toBeUndefined();
+    expect(read?.headers).not.toHaveProperty('content-type');
+  });
+
+  it("retries after a reset connection, a socket hang up and a socket's timeout, as after a refused one", async () => {
+    const { client, attempts, outcomes } = caller(
+      [
+        lost('ECONNRESET', 'read ECONNRESET'),
+        lost('ECONNRESET', 'socket hang up'),
+        lost('ETIMEDOUT', 'connect ETIMEDOUT'),
+        json(200, {}),
+      ],
+      { retry: { retries: 3, baseDelayMs: 1, maxDelayMs: 2 } },
+    );
+    await expect(client.call('/v1/trips', read)).resolves.toEqual({ status: 200, body: {} });
+    expect(attempts).toHaveLength(4);
+    expect(outcomes).toEqual(['ok']);
+  });
+
+  it('gives DEPENDENCY_FAILED after the retries when the connection is refused every time', async () => {
+    const { client, attempts } = caller([refused]);
+    const error = await client.call('/v1/trips', read).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DependencyFailedError);
+    expect((error as DependencyFailedError).cause).toMatchObject({ code: 'ECONNREFUSED' });
+    expect(attempts).toHaveLength(3);
+  });
+
+  it('retries an answer that is not JSON, then gives DEPENDENCY_FAILED', async () => {
+    const { client, attempts, outcomes } = caller([() => ({ status: 200, text: '<html>Bad gateway</html>' })]);
+    await expect(client.call('/v1/trips', read)).rejects.toMatchObject({ code: 'DEPENDENCY_FAILED' });
+    expect(attempts).toHaveLength(3);
+    expect(outcomes).toEqual(['failed']);
+  });
+
+  it('does not retry an answer over the size limit, and counts it as a failure of the service', async () => {
+    const { client, attempts, states } = caller(
+      [
+        () => {
+          throw new AnswerTooLarge('the answer is longer than 1048576 bytes');
+        },
+      ],
+      { breaker: { failureThreshold: 1, coolDownMs: 10_000 } },
+    );
+    await expect(client.call('/v1/trips', read)).rejects.toMatchObject({ code: 'DEPENDENCY_FAILED' });
+    expect(attempts).toHaveLength(1);
+    expect(states).toEqual(['open']);
+  });
+
+  it('lets a bug of ours through as it is: not retried, not DEPENDENCY_FAILED, not counted by the breaker', async () => {
+    const { client, attempts, outcomes, states } = caller(
+      [
+        () => {
+          throw new TypeError('Invalid character in header content ["idempotency-key"]');
+        },
+      ],
+      { breaker: { failureThreshold: 1, coolDownMs: 10_000 } },
+    );
+    await expect(client.call('/v1/trips', read)).rejects.toBeInstanceOf(TypeError);
+    expect(attempts).toHaveLength(1);
+    expect(outcomes).toEqual(['failed']);
+    expect(states).toEqual([]);
   });
 });
 
