@@ -142,6 +142,30 @@ export async function measureWrites(
   });
 }
 
+/**
+ * Another service instance on the benchmark's database (one left over from an interrupted run)
+ * would hold the relay's lease: the subgraph under test would then publish nothing, and that
+ * instance, without Kafka, would deliver only notifications. Waits for a held lease to lapse once.
+ */
+export async function assertNoOtherRelay(databaseUrl: string, log: (line: string) => void): Promise<void> {
+  const held = async () =>
+    withClient(databaseUrl, async (client) => {
+      const { rows } = await client.query<{ holder: string }>(
+        `SELECT holder FROM reservations.outbox_relay_lease WHERE name = 'outbox' AND expires_at > now() - interval '1 second'`,
+      );
+      return rows[0]?.holder ?? null;
+    });
+  if (!(await held())) return;
+  log('the relay lease is held by another instance; waiting 30 s for it to lapse');
+  await new Promise((resolve) => setTimeout(resolve, 30_000));
+  const holder = await held();
+  if (holder) {
+    throw new Error(
+      `another service instance (${holder}) holds the outbox relay lease on ${databaseUrl}: stop it (a process left by an interrupted benchmark?) and run again`,
+    );
+  }
+}
+
 /** The bookings a run made, so the data set stays the one that was seeded. */
 export async function removeBenchBookings(databaseUrl: string, since: string): Promise<number> {
   return withClient(databaseUrl, async (client) => {

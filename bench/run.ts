@@ -9,7 +9,7 @@ import { startBenchKafka } from './kafka-events.js';
 import { describeMachine } from './machine.js';
 import { measureReads } from './measure-reads.js';
 import { measureScale, type ScaleResult } from './measure-scale.js';
-import { measureWrites, removeBenchBookings } from './measure-writes.js';
+import { assertNoOtherRelay, measureWrites, removeBenchBookings } from './measure-writes.js';
 import { subgraphRequests, type Targets } from './operations.js';
 import { type ServerProcess, startServer } from './processes.js';
 import { summarizeProfile } from './profile.js';
@@ -176,6 +176,7 @@ try {
     }
   }
   if (!values['skip-writes']) {
+    await assertNoOtherRelay(url, log);
     log('starting a Kafka broker for writes and events');
     const { broker, kafka } = await startBenchKafka();
     // As deployed: the relay on its own thread (OUTBOX_RELAY_THREAD's default).
