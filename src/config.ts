@@ -130,6 +130,8 @@ const variables = z.object({
   READINESS_REQUIRES_KAFKA: flag.default(false),
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
+  /** Under load, how long a commit's wake-up lets the relay's next batch gather (0: drain at once). */
+  OUTBOX_GATHER_MS: z.coerce.number().int().min(0).max(1_000).default(10),
   OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).default(168),
   /** The outbox relay on a worker thread of its own, off the requests' event loop (README, Operations). */
   OUTBOX_RELAY_THREAD: z.stringbool().default(true),
@@ -189,6 +191,7 @@ function grouped(env: Env) {
     outbox: {
       pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
       batchSize: env.OUTBOX_BATCH_SIZE,
+      gatherMs: env.OUTBOX_GATHER_MS,
       maxBackoffMs: env.OUTBOX_MAX_BACKOFF_MS,
       retentionHours: env.OUTBOX_RETENTION_HOURS,
       relayLeaseMs: env.OUTBOX_RELAY_LEASE_MS,

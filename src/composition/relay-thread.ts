@@ -33,6 +33,7 @@ export function relayOptionsOf(config: Config): RelayOptions {
     purgeIntervalMs: 3_600_000,
     notificationBackoffMs: config.outbox.notifications.retryBaseMs,
     leaseMs: config.outbox.relayLeaseMs,
+    gatherMs: config.outbox.gatherMs,
   };
 }
 

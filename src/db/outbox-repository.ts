@@ -61,15 +61,18 @@ export async function listenForOutbox(session: pg.ClientBase): Promise<void> {
 /** The oldest undelivered rows of a kind (notifications: only those due), locked for this transaction. */
 export async function claimOutbox(client: pg.ClientBase, kind: 'event' | 'notification', limit: number): Promise<OutboxRow[]> {
   const due = kind === 'notification' ? 'AND next_attempt_at <= now()' : '';
-  const { rows } = await client.query<OutboxRow>(
-    `SELECT seq, id, aggregate_id, type, destination, payload, headers, created_at, attempts
+  // Named (prepared once per connection), as every statement of the relay's drain: under load it
+  // runs one claiming transaction per batch, many a second.
+  const { rows } = await client.query<OutboxRow>({
+    name: `outbox-claim-${kind}`,
+    text: `SELECT seq, id, aggregate_id, type, destination, payload, headers, created_at, attempts
        FROM reservations.outbox
       WHERE kind = $1 AND published_at IS NULL ${due}
       ORDER BY seq
       LIMIT $2
       FOR UPDATE SKIP LOCKED`,
-    [kind, limit],
-  );
+    values: [kind, limit],
+  });
   return rows;
 }
 

@@ -95,16 +95,21 @@ export async function releaseLease(session: pg.ClientBase, lease: RelayLease): P
  * rows locked by a relay that is no longer leader would be skipped by the new one, out of order.
  */
 export async function enterLeaseTransaction(client: pg.ClientBase, lease: RelayLease): Promise<void> {
-  await client.query("SELECT set_config('application_name', $1, true)", [relayApplicationName(lease.holder)]);
+  await client.query({
+    name: 'relay-application-name',
+    text: "SELECT set_config('application_name', $1, true)",
+    values: [relayApplicationName(lease.holder)],
+  });
   await assertLease(client, lease);
 }
 
 /** Throws LeaseLostError unless `lease` is current and unexpired by the database clock. */
 export async function assertLease(client: pg.ClientBase, lease: RelayLease): Promise<void> {
-  const { rowCount } = await client.query(
-    'SELECT 1 FROM reservations.outbox_relay_lease WHERE name = $1 AND holder = $2 AND epoch = $3 AND expires_at > now()',
-    [LEASE, lease.holder, lease.epoch],
-  );
+  const { rowCount } = await client.query({
+    name: 'relay-assert-lease',
+    text: 'SELECT 1 FROM reservations.outbox_relay_lease WHERE name = $1 AND holder = $2 AND epoch = $3 AND expires_at > now()',
+    values: [LEASE, lease.holder, lease.epoch],
+  });
   if (rowCount !== 1) throw new LeaseLostError(`the outbox relay lease (epoch ${lease.epoch}) is no longer ours`);
 }
 
@@ -119,11 +124,12 @@ export async function markPublished(
   options: { clearError: boolean },
 ): Promise<void> {
   if (seqs.length === 0) return;
-  const { rowCount } = await client.query(
-    `UPDATE reservations.outbox SET published_at = now(), attempts = attempts + 1${options.clearError ? ', last_error = NULL' : ''}
+  const { rowCount } = await client.query({
+    name: options.clearError ? 'outbox-mark-delivered' : 'outbox-mark-published',
+    text: `UPDATE reservations.outbox SET published_at = now(), attempts = attempts + 1${options.clearError ? ', last_error = NULL' : ''}
       WHERE seq = ANY($1::bigint[])
         AND EXISTS (SELECT 1 FROM reservations.outbox_relay_lease WHERE name = $2 AND holder = $3 AND epoch = $4)`,
-    [seqs, LEASE, lease.holder, lease.epoch],
-  );
+    values: [seqs, LEASE, lease.holder, lease.epoch],
+  });
   if (rowCount === 0) throw new LeaseLostError(`the outbox relay lease (epoch ${lease.epoch}) was taken over; nothing marked`);
 }

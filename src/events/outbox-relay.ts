@@ -57,6 +57,12 @@ export interface RelayOptions {
   notificationBackoffMs: number;
   /** How long leadership lasts without renewal (renewed every third of it): a frozen leader stalls events about this long. */
   leaseMs: number;
+  /**
+   * Under load (the last drain found more than one row), a commit's wake-up waits this long before
+   * draining, so the next batch gathers the commits meanwhile: one claim, publish and mark
+   * transaction for many bookings instead of one each. Idle, a commit is drained at once.
+   */
+  gatherMs: number;
 }
 
 export const defaultRelayOptions: RelayOptions = {
@@ -67,6 +73,7 @@ export const defaultRelayOptions: RelayOptions = {
   purgeIntervalMs: 3_600_000,
   notificationBackoffMs: 5_000,
   leaseMs: 3_000,
+  gatherMs: 10,
 };
 
 /** How long a take-over waits for each terminated connection of the old leader to end. */
@@ -88,6 +95,8 @@ export class OutboxRelay {
   /** Whether a NOTIFY may end the current sleep (stop() always may). */
   private wakeOnCommit = false;
   private failures = 0;
+  /** Rows the last drain delivered: more than one means commits are coming faster than drains. */
+  private lastDrained = 0;
   /** While Kafka or the database fails: twice the poll interval, doubling, up to maxBackoffMs. */
   private readonly retryDelay: (retry: number) => number;
   /** Per notification, from its attempts: notificationBackoffMs, doubling, up to an hour. */
@@ -162,7 +171,7 @@ export class OutboxRelay {
       this.woken = false;
       try {
         if (await this.ensureLeadership()) {
-          await this.drainAll();
+          this.lastDrained = await this.drainAll();
           await this.purgeIfDue();
           this.failures = 0;
           drained = true;
@@ -185,8 +194,33 @@ export class OutboxRelay {
   }
 
   private sleep(ms: number, wakeOnCommit: boolean): Promise<void> {
+    // Under load, a commit's wake-up lets the batch gather for gatherMs (see RelayOptions).
+    const gather = wakeOnCommit && this.lastDrained > 1 ? this.options.gatherMs : 0;
     // A NOTIFY that arrived while draining announces rows the drain may have missed.
-    if (wakeOnCommit && this.woken) return Promise.resolve();
+    if (wakeOnCommit && this.woken) return gather > 0 ? this.gatherFor(gather) : Promise.resolve();
+    return new Promise((resolve) => {
+      let timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake =
+        gather > 0
+          ? () => {
+              // A commit: gather for a moment (later commits do not shorten it); stop() ends it.
+              if (!this.running) return done();
+              clearTimeout(timer);
+              timer = setTimeout(done, gather);
+              this.wake = done;
+              this.wakeOnCommit = false;
+            }
+          : done;
+      this.wakeOnCommit = wakeOnCommit;
+    });
+  }
+
+  /** Waits `ms`, unless stop() ends the wait first. */
+  private gatherFor(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
@@ -194,7 +228,7 @@ export class OutboxRelay {
         resolve();
       }
       this.wake = done;
-      this.wakeOnCommit = wakeOnCommit;
+      this.wakeOnCommit = false;
     });
   }
 
