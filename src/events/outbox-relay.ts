@@ -58,7 +58,8 @@ export interface RelayOptions {
   /** How long leadership lasts without renewal (renewed every third of it): a frozen leader stalls events about this long. */
   leaseMs: number;
   /**
-   * Under load (the last drain found more than one row), a commit's wake-up waits this long before
+   * Under load (commits came while the last drain ran, or it found more than one row of a kind),
+   * a commit's wake-up waits this long before
    * draining, so the next batch gathers the commits meanwhile: one claim, publish and mark
    * transaction for many bookings instead of one each. Idle, a commit is drained at once.
    */
@@ -95,7 +96,7 @@ export class OutboxRelay {
   /** Whether a NOTIFY may end the current sleep (stop() always may). */
   private wakeOnCommit = false;
   private failures = 0;
-  /** Rows the last drain delivered: more than one means commits are coming faster than drains. */
+  /** The most rows of one kind the last drain delivered: more than one means commits come faster than drains. */
   private lastDrained = 0;
   /** While Kafka or the database fails: twice the poll interval, doubling, up to maxBackoffMs. */
   private readonly retryDelay: (retry: number) => number;
@@ -146,13 +147,21 @@ export class OutboxRelay {
 
   /** Publishes everything pending now (one batch after another); the count published. */
   async drainAll(): Promise<number> {
+    const { events, notifications } = await this.drainBoth();
+    return events + notifications;
+  }
+
+  private async drainBoth(): Promise<{ events: number; notifications: number }> {
     // Events and notifications fail independently: a broker outage must not hold notifications.
     const [events, notifications] = await Promise.allSettled([
       this.drainKind(() => this.publishEvents()),
       this.drainKind(() => this.deliverNotifications()),
     ]);
     for (const outcome of [events, notifications]) if (outcome.status === 'rejected') throw outcome.reason;
-    return (events.status === 'fulfilled' ? events.value : 0) + (notifications.status === 'fulfilled' ? notifications.value : 0);
+    return {
+      events: events.status === 'fulfilled' ? events.value : 0,
+      notifications: notifications.status === 'fulfilled' ? notifications.value : 0,
+    };
   }
 
   private async drainKind(batch: () => Promise<number>): Promise<number> {
@@ -171,7 +180,9 @@ export class OutboxRelay {
       this.woken = false;
       try {
         if (await this.ensureLeadership()) {
-          this.lastDrained = await this.drainAll();
+          const delivered = await this.drainBoth();
+          // One booking writes an event and a notification: load is more than one of a kind.
+          this.lastDrained = Math.max(delivered.events, delivered.notifications);
           await this.purgeIfDue();
           this.failures = 0;
           drained = true;
@@ -194,8 +205,9 @@ export class OutboxRelay {
   }
 
   private sleep(ms: number, wakeOnCommit: boolean): Promise<void> {
-    // Under load, a commit's wake-up lets the batch gather for gatherMs (see RelayOptions).
-    const gather = wakeOnCommit && this.lastDrained > 1 ? this.options.gatherMs : 0;
+    // Under load — commits came while draining, or the last drain found more than one of a kind —
+    // a commit's wake-up lets the batch gather for gatherMs (see RelayOptions).
+    const gather = wakeOnCommit && (this.woken || this.lastDrained > 1) ? this.options.gatherMs : 0;
     // A NOTIFY that arrived while draining announces rows the drain may have missed.
     if (wakeOnCommit && this.woken) return gather > 0 ? this.gatherFor(gather) : Promise.resolve();
     return new Promise((resolve) => {
