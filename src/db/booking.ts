@@ -1,7 +1,7 @@
 import type { NewBooking } from '../app/ports.js';
 import type { ReservationView } from '../app/views.js';
 import { Prisma } from './__generated__/prisma/client.js';
-import type { ReservationRow, SqlPool } from './reservation-reads.js';
+import { type ReservationRow, type SqlPool, viewOfRow } from './reservation-reads.js';
 import { RESERVATION_COLUMNS } from './rows.js';
 
 /**
@@ -68,6 +68,5 @@ export async function insertBooking(pool: SqlPool, booking: NewBooking): Promise
   const { rows } = await pool.query<ReservationRow>({ name: 'insert-booking', text: statement.text, values: statement.values });
   const [row] = rows;
   if (!row) throw new Error(`the booking ${r.id} returned no row`);
-  const { depositSettledAt: _settledAt, ...reservation } = row;
-  return reservation;
+  return viewOfRow(row);
 }

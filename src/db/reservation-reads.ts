@@ -105,6 +105,11 @@ export type ReservationRow = ReservationView & { depositSettledAt: Date | null }
 
 type ReservationWithParticipantsRow = ReservationRow & { participants: ParticipantJson[] };
 
+/** The view of a row sent through `pg` (the settlement time is the repository's, not the view's). */
+export function viewOfRow({ depositSettledAt: _settledAt, ...reservation }: ReservationRow): ReservationView {
+  return reservation;
+}
+
 export async function findReservationsWithParticipants(
   pool: SqlPool,
   keys: ReservationKey[],
@@ -116,8 +121,8 @@ export async function findReservationsWithParticipants(
       ? { name: 'reservation-with-participants', text: ONE_WITH_PARTICIPANTS, values: [one.id, one.reservationDate] }
       : { name: 'reservations-with-participants', text: WITH_PARTICIPANTS, values: keyArrays(keys) },
   );
-  return rows.map(({ participants, depositSettledAt: _settledAt, ...reservation }) => ({
-    reservation,
+  return rows.map(({ participants, ...row }) => ({
+    reservation: viewOfRow(row),
     participants: participants.map(participantOfJson),
   }));
 }

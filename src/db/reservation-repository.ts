@@ -3,7 +3,7 @@ import type { GuestRef, Page, ReservationKey, ReservationView } from '../app/vie
 import type { ReservationStatus } from '../domain/index.js';
 import type { Reservation } from './__generated__/prisma/client.js';
 import { Prisma } from './__generated__/prisma/client.js';
-import type { ReservationRow, SqlPool } from './reservation-reads.js';
+import { type ReservationRow, type SqlPool, viewOfRow } from './reservation-reads.js';
 import { type Db, dateOf, isoOf, RESERVATION_COLUMNS, reservationView, unique } from './rows.js';
 
 /**
@@ -192,6 +192,5 @@ export async function recordPaymentId(pool: SqlPool, key: ReservationKey, paymen
   });
   const [row] = rows;
   if (!row) return null;
-  const { depositSettledAt: _settledAt, ...reservation } = row;
-  return reservation;
+  return viewOfRow(row);
 }
