@@ -109,3 +109,39 @@ describe('the outbox relay lease', () => {
     expect(rows[0].published_at).toBeNull();
   });
 });
+
+describe('marking rows published', () => {
+  /** Scans of the outbox by this file's database so far, once every session's counts are flushed. */
+  async function outboxScans(): Promise<{ seq: number; pkey: number }> {
+    await db.pool.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await db.pool.query<{ seq: number; pkey: number }>(
+      `SELECT t.seq_scan::int AS seq, i.idx_scan::int AS pkey
+         FROM pg_stat_user_tables t JOIN pg_stat_user_indexes i ON i.relid = t.relid AND i.indexrelname = 'outbox_pkey'
+        WHERE t.relid = 'reservations.outbox'::regclass`,
+    );
+    return rows[0] ?? { seq: -1, pkey: -1 };
+  }
+
+  it('finds its rows by key however much the outbox grew since the connection began', async () => {
+    // The relay's connection lives for days; the outbox goes from empty to many thousands of rows
+    // within minutes under load. A plan cached while it was empty must not read it all later.
+    const { session, lease } = await relaySession(60_000);
+    for (let i = 0; i < 8; i++) await markPublished(session, lease, [await writeEvent()], { clearError: false });
+    await db.pool.query(
+      `INSERT INTO reservations.outbox (id, kind, aggregate_type, aggregate_id, type, destination, payload, published_at)
+       SELECT gen_random_uuid(), 'event', 'reservation', gen_random_uuid(), 'reservation.status_changed', 'lease-test', '{}', now()
+         FROM generate_series(1, 20000)`,
+    );
+    const seq = await writeEvent();
+    await session.query('SELECT pg_stat_force_next_flush()');
+    const before = await outboxScans();
+
+    await markPublished(session, lease, [seq], { clearError: false });
+    await session.query('SELECT pg_stat_force_next_flush()');
+
+    await expect.poll(() => outboxScans(), { timeout: 5_000, interval: 50 }).toMatchObject({ pkey: before.pkey + 1 });
+    expect((await outboxScans()).seq).toBe(before.seq);
+    const { rows } = await db.pool.query('SELECT published_at FROM reservations.outbox WHERE seq = $1', [seq]);
+    expect(rows[0].published_at).not.toBeNull();
+  });
+});
