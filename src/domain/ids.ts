@@ -12,6 +12,8 @@ export type RandomBytes = (n: number) => Uint8Array;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_TIMESTAMP_MS = 2 ** 48 - 1;
+/** Two lower-case hex digits per byte value: a booking makes ~6 ids (0.7% of the machine in perf). */
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 /** The canonical textual form (8-4-4-4-12 hex digits, either case). */
 export function isUuid(value: string): boolean {
@@ -49,8 +51,12 @@ export function uuidV7(nowMs: number, random: RandomBytes): string {
   bytes.set(rand.subarray(0, 10), 6);
   bytes[6] = 0x70 | ((rand[0] ?? 0) & 0x0f);
   bytes[8] = 0x80 | ((rand[2] ?? 0) & 0x3f);
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  let text = '';
+  for (let i = 0; i < 16; i++) {
+    text += HEX[bytes[i] ?? 0];
+    if (i === 3 || i === 5 || i === 7 || i === 9) text += '-';
+  }
+  return text;
 }
 
 /** The Unix-millisecond timestamp of a UUIDv7, or null when `id` is not a UUIDv7. */
