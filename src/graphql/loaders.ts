@@ -29,6 +29,13 @@ export interface Loaders {
   reservationByCode: DataLoader<{ confirmationCode: string; reservationDate: string }, ReservationView | null, string>;
   participant: DataLoader<string, ParticipantView | null>;
   participantsOf: DataLoader<ReservationKey, ParticipantView[], string>;
+  /**
+   * The participants read with their reservation in this request, by reservation id, as
+   * `participantsOf` is primed with them: `Reservation.participants` answers these without a
+   * promise, so graphql-js completes such a reservation synchronously (read 2: 100 fewer promise
+   * chains a batch of 100).
+   */
+  participantsRead: ReadonlyMap<string, ParticipantView[]>;
   statusHistoryOf: DataLoader<ReservationKey, StatusChangeView[], string>;
   guestReservations: DataLoader<GuestPageRequest, Page<ReservationView>, string>;
 }
@@ -64,7 +71,9 @@ class ReservationLoader extends DataLoader<ReservationKey, ReservationView | nul
 
 export function createLoaders(db: Db, pool: SqlPool): Loaders {
   const withParticipants = new Map<string, Promise<ReservationView | null>>();
+  const participantsRead = new Map<string, ParticipantView[]>();
   const loaders: Loaders = {
+    participantsRead,
     reservationWithParticipants: new DataLoader(
       async (keys) => {
         const byId = new Map((await findReservationsWithParticipants(pool, [...keys])).map((row) => [row.reservation.id, row]));
@@ -73,6 +82,8 @@ export function createLoaders(db: Db, pool: SqlPool): Loaders {
           if (!found) return null;
           loaders.reservation.prime(key, found.reservation);
           loaders.participantsOf.prime(key, found.participants);
+          // As prime: the first answer for a key stays.
+          if (!participantsRead.has(key.id)) participantsRead.set(key.id, found.participants);
           return found.reservation;
         });
       },

@@ -32,7 +32,8 @@ export const Reservation: ReservationResolvers<GraphQLContext> = {
   guest: (reservation) => ({ id: reservation.guestId }),
   trip: (reservation) => ({ id: reservation.tripId }),
   contact: (reservation) => ({ email: reservation.contactEmail, phone: reservation.contactPhone }),
-  participants: (reservation, _args, context) => context.loaders.participantsOf.load(reservation),
+  participants: (reservation, _args, context) =>
+    context.loaders.participantsRead.get(reservation.id) ?? context.loaders.participantsOf.load(reservation),
   statusHistory: (reservation, _args, context) => context.loaders.statusHistoryOf.load(reservation),
 };
 
