@@ -27,6 +27,7 @@ export function schedulePartitionMaintenance(
 
 export function logMaintenance(report: MaintenanceReport, logger: Logger): void {
   if (report.created.length > 0) logger.info({ created: report.created }, 'created partitions');
+  if (report.paired.length > 0) logger.warn({ paired: report.paired }, 'paired status_history partitions left without their key');
   for (const failure of report.failed) logger.error(failure, 'could not create a partition (see Runbook: partitions)');
   for (const stray of report.strays) {
     logger.warn(stray, 'rows sit in a default partition; move them before their month can be partitioned (Runbook: partitions)');

@@ -9,8 +9,8 @@ import type pg from 'pg';
  * parents); rows of the unpartitioned tables that reference that month (participants, partner
  * references, idempotency keys) are moved into staging tables first, since foreign keys forbid
  * detaching a partition that rows still reference. All of it is dumped to one file, then dropped.
- * `restore` reverses it: pg_restore, attach (PostgreSQL re-checks the bounds and foreign keys),
- * then move the staged rows back.
+ * `restore` reverses it: pg_restore (the history partition's key to its reservations partition
+ * comes back with them), attach (PostgreSQL re-checks the bounds), then move the staged rows back.
  */
 
 const SCHEMA = 'reservations';
@@ -61,13 +61,11 @@ export async function archiveMonth(
       );
       rows[table] = deleted.rowCount ?? 0;
     }
-    // History first: once detached, its copy of the foreign key would still pin the reservations.
-    for (const table of [...PARTITIONED].reverse()) {
+    // The history partition's key points at the month's reservations partition alone (migration
+    // 20261211000000): the two leave together, into the file and out of the database, key and all.
+    for (const table of PARTITIONED) {
       const name = partition(table, suffix);
       await client.query(`ALTER TABLE "${SCHEMA}"."${table}" DETACH PARTITION "${SCHEMA}"."${name}"`);
-      if (table === 'status_history') {
-        await client.query(`ALTER TABLE "${SCHEMA}"."${name}" DROP CONSTRAINT IF EXISTS "status_history_reservation_fkey"`);
-      }
       const counted = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${SCHEMA}"."${name}"`);
       rows[table] = counted.rows[0]?.n ?? 0;
     }
@@ -78,8 +76,8 @@ export async function archiveMonth(
   }
   const tables = [...PARTITIONED.map((t) => partition(t, suffix)), ...CHILD_TABLES.map((t) => staging(t, suffix))];
   await run('pg_dump', ['--format=custom', `--file=${file}`, ...tables.map((t) => `--table=${SCHEMA}.${t}`), databaseUrl]);
-  // Only once the file is written: then the month leaves the database.
-  for (const table of tables) await client.query(`DROP TABLE "${SCHEMA}"."${table}"`);
+  // Only once the file is written: then the month leaves the database (history before the reservations its key references).
+  for (const table of [...tables].reverse()) await client.query(`DROP TABLE "${SCHEMA}"."${table}"`);
   return { month, file, rows };
 }
 

@@ -30,6 +30,8 @@ export interface StrayRows {
 
 export interface MaintenanceReport {
   created: string[];
+  /** Keys between history and reservations partitions added (or stray history partitions dropped) besides the months created. */
+  paired: string[];
   failed: { partition: string; reason: string }[];
   strays: StrayRows[];
 }
@@ -95,31 +97,62 @@ export async function strayRows(client: pg.ClientBase): Promise<StrayRows[]> {
   return strays;
 }
 
-/** Idempotent: creates only the partitions that are missing, then reports stray rows. */
+/**
+ * Idempotent: creates only the partitions that are missing, then reports stray rows. A month's
+ * partitions of both tables are created in one transaction with the foreign key between them
+ * (`reservations.pair_status_history_partitions()`, migration 20261211000000): a history
+ * partition must never take rows while its reservations partition is missing, or the other way
+ * round, since a history row's key is checked against the reservations partition of its bounds.
+ */
 export async function ensurePartitions(client: pg.ClientBase, options: MaintenanceOptions): Promise<MaintenanceReport> {
   const now = options.now ?? new Date();
   const months = monthsToCover(options.from ?? now, now, options.monthsAhead);
-  const report: MaintenanceReport = { created: [], failed: [], strays: [] };
+  const report: MaintenanceReport = { created: [], paired: [], failed: [], strays: [] };
 
   return withAdvisoryLock(client, MAINTENANCE_LOCK_KEY, async () => {
     const existing = await existingPartitions(client);
-    for (const table of PARTITIONED_TABLES) {
-      for (const month of months) {
-        const name = `${table}_${month.suffix}`;
-        if (existing.has(name)) continue;
-        try {
+    for (const month of months) {
+      const missing = PARTITIONED_TABLES.map((table) => `${table}_${month.suffix}`).filter((name) => !existing.has(name));
+      if (missing.length === 0) continue;
+      let current = '';
+      await client.query('BEGIN');
+      try {
+        for (const name of missing) {
+          current = name;
+          const table = name.slice(0, -month.suffix.length - 1);
           await client.query(
-            `CREATE TABLE IF NOT EXISTS "${SCHEMA}"."${name}" PARTITION OF "${SCHEMA}"."${table}"
+            `CREATE TABLE "${SCHEMA}"."${name}" PARTITION OF "${SCHEMA}"."${table}"
                FOR VALUES FROM ('${month.from}') TO ('${month.to}')`,
           );
-          report.created.push(`${SCHEMA}.${name}`);
-        } catch (error) {
-          // 23514: rows of this month already sit in the default partition (Runbook: partitions).
-          report.failed.push({ partition: `${SCHEMA}.${name}`, reason: error instanceof Error ? error.message : String(error) });
         }
+        current = `status_history_${month.suffix}_reservation_fkey`;
+        const paired = await pairHistoryPartitions(client);
+        await client.query('COMMIT');
+        report.created.push(...missing.map((name) => `${SCHEMA}.${name}`));
+        // The month's own key is part of creating it; anything else it did is worth a line of its own.
+        report.paired.push(...paired.filter((line) => !line.endsWith(`status_history_${month.suffix}_reservation_fkey`)));
+      } catch (error) {
+        await client.query('ROLLBACK');
+        // 23514: rows of this month already sit in the default partition (Runbook: partitions).
+        report.failed.push({ partition: `${SCHEMA}.${current}`, reason: error instanceof Error ? error.message : String(error) });
       }
+    }
+    // Pairs left without their key by hand (a partition created outside this job) get it now.
+    try {
+      report.paired.push(...(await pairHistoryPartitions(client)));
+    } catch (error) {
+      report.failed.push({
+        partition: `${SCHEMA}.status_history`,
+        reason: error instanceof Error ? error.message : String(error),
+      });
     }
     report.strays = await strayRows(client);
     return report;
   });
+}
+
+/** What `pair_status_history_partitions()` did: one line per partition created or dropped and key added. */
+async function pairHistoryPartitions(client: pg.ClientBase): Promise<string[]> {
+  const { rows } = await client.query<{ line: string }>(`SELECT "${SCHEMA}".pair_status_history_partitions() AS line`);
+  return rows.map((row) => row.line);
 }

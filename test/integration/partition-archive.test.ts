@@ -95,5 +95,13 @@ describe('archiving an old month', () => {
     await expect(db.pool.query(`DELETE FROM reservations.reservations WHERE id = $1`, [ids[0]])).resolves.toBeDefined();
     const orphans = await db.pool.query(`SELECT 1 FROM reservations.participants WHERE reservation_id = $1`, [ids[0]]);
     expect(orphans.rowCount).toBe(0);
+    const history = await db.pool.query(`SELECT 1 FROM reservations.status_history WHERE reservation_id = $1`, [ids[0]]);
+    expect(history.rowCount).toBe(0);
+    // The history partition came back with its own key to the month's reservations partition.
+    const keys = await db.pool.query<{ target: string }>(
+      `SELECT confrelid::regclass::text AS target FROM pg_constraint
+        WHERE conrelid = 'reservations.status_history_p2016_03'::regclass AND contype = 'f'`,
+    );
+    expect(keys.rows).toEqual([{ target: 'reservations.reservations_p2016_03' }]);
   });
 });

@@ -64,4 +64,23 @@ describe('schema.prisma and the migrated database', () => {
     expect(drift.onlyInPrisma).toEqual(['column reservations.contact_phone character varying(40) not null']);
     expect(drift.onlyInDatabase).toEqual(['column reservations.contact_phone character varying(32) null']);
   });
+
+  it('disagree when one history partition lacks the key to its reservations partition', async () => {
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        'ALTER TABLE reservations.status_history_default DROP CONSTRAINT status_history_default_reservation_fkey',
+      );
+      const facts = await factsFromDatabase(client, 'reservations');
+      await client.query('ROLLBACK');
+      const drift = diffFacts(factsFromPrisma(readDatamodel(schemaPath), 'reservations'), facts);
+      expect(drift.onlyInPrisma).toEqual([
+        'foreign key status_history(reservation_id,reservation_date) -> reservations(id,reservation_date)',
+      ]);
+      expect(drift.onlyInDatabase).toEqual([]);
+    } finally {
+      client.release();
+    }
+  });
 });

@@ -191,6 +191,29 @@ export async function factsFromDatabase(client: pg.ClientBase, schemaName: strin
     for (const fk of foreignKeys.rows) {
       facts.add(`foreign key ${table.name}(${fk.columns.join(',')}) -> ${fk.target}(${fk.target_columns.join(',')})`);
     }
+    // A key held per partition (status_history_pX -> reservations_pX, the same bounds) is the
+    // parents' key when every partition has it: the same fact as Prisma's relation.
+    const partitionKeys = await client.query<{ columns: string[]; target: string; target_columns: string[] }>(
+      `WITH parts AS (SELECT inhrelid AS oid FROM pg_inherits WHERE inhparent = $1)
+       SELECT (SELECT array_agg(attname::text ORDER BY ord) FROM unnest(con.conkey) WITH ORDINALITY AS k(n, ord)
+                 JOIN pg_attribute ON attrelid = con.conrelid AND attnum = k.n) AS columns,
+              tp.relname::text AS target,
+              (SELECT array_agg(attname::text ORDER BY ord) FROM unnest(con.confkey) WITH ORDINALITY AS k(n, ord)
+                 JOIN pg_attribute ON attrelid = con.confrelid AND attnum = k.n) AS target_columns
+         FROM parts
+         JOIN pg_class part ON part.oid = parts.oid
+         JOIN pg_constraint con ON con.conrelid = parts.oid AND con.contype = 'f' AND con.conparentid = 0
+         JOIN pg_class target ON target.oid = con.confrelid AND target.relispartition
+         JOIN pg_inherits ti ON ti.inhrelid = target.oid
+         JOIN pg_class tp ON tp.oid = ti.inhparent
+        WHERE pg_get_expr(target.relpartbound, target.oid) = pg_get_expr(part.relpartbound, part.oid)
+        GROUP BY 1, 2, 3
+       HAVING count(DISTINCT parts.oid) = (SELECT count(*) FROM parts)`,
+      [table.oid],
+    );
+    for (const fk of partitionKeys.rows) {
+      facts.add(`foreign key ${table.name}(${fk.columns.join(',')}) -> ${fk.target}(${fk.target_columns.join(',')})`);
+    }
   }
   const enums = await client.query<{ name: string; labels: string[] }>(
     `SELECT t.typname AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
