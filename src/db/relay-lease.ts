@@ -95,9 +95,13 @@ export async function releaseLease(session: pg.ClientBase, lease: RelayLease): P
  * rows locked by a relay that is no longer leader would be skipped by the new one, out of order.
  */
 export async function enterLeaseTransaction(client: pg.ClientBase, lease: RelayLease): Promise<void> {
+  // The claim and its mark commit without waiting for the WAL flush: a mark lost with the last
+  // fraction of a second of WAL in a crash of the machine publishes those rows again, which
+  // at-least-once delivery already allows (consumers deduplicate on ce_id). A flush per drain was
+  // a third of PostgreSQL's flushes under load (BENCHMARKS.md, round two, fourth session).
   await client.query({
-    name: 'relay-application-name',
-    text: "SELECT set_config('application_name', $1, true)",
+    name: 'relay-transaction-settings',
+    text: "SELECT set_config('application_name', $1, true), set_config('synchronous_commit', 'off', true)",
     values: [relayApplicationName(lease.holder)],
   });
   await assertLease(client, lease);
