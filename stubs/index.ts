@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
  * Stand-ins for the services svc-reservations calls, speaking the contracts of
  * src/clients/contracts.ts and docs/contracts/: guest-profiles, trip-catalog, payments,
  * notifications. Each has `POST /__control` (mode normal | slow | fail | down | decline, delayMs,
- * suspendedGuests, unknownGuests, fullTrips) and `GET|DELETE /__calls` (what it was asked).
+ * suspendedGuests, unknownGuests, fullTrips, tripMaxAgeSeconds) and `GET|DELETE /__calls` (what it was
+ * asked). A control replaces the whole previous one: what it leaves out is back to its default.
  */
 
 export type StubName = 'guest-profiles' | 'trip-catalog' | 'payments' | 'notifications';
@@ -24,6 +25,8 @@ interface Control {
   suspendedGuests: string[];
   unknownGuests: string[];
   fullTrips: string[];
+  /** The `Cache-Control: max-age` of the catalog's trips (the contract's 60 s); 0 answers `no-store`. */
+  tripMaxAgeSeconds: number;
 }
 
 export interface RecordedCall {
@@ -42,7 +45,11 @@ interface StubState {
   notifications: Map<string, unknown>;
 }
 
-type Handler = (request: IncomingMessage, body: unknown, state: StubState) => { status: number; body: unknown };
+type Handler = (
+  request: IncomingMessage,
+  body: unknown,
+  state: StubState,
+) => { status: number; body: unknown; headers?: Record<string, string> };
 
 const TRIP_CAPACITY = 12;
 
@@ -68,8 +75,10 @@ const handlers: Record<StubName, Handler> = {
     const url = new URL(request.url ?? '/', 'http://stub');
     if (request.method === 'GET' && url.pathname === '/v1/trips') {
       const ids = (url.searchParams.get('ids') ?? '').split(',').filter(Boolean);
+      const maxAge = state.control.tripMaxAgeSeconds;
       return {
         status: 200,
+        headers: { 'cache-control': maxAge > 0 ? `max-age=${maxAge}` : 'no-store' },
         body: {
           trips: ids.map((id) => ({
             id,
@@ -140,8 +149,8 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   }
 }
 
-function send(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json' });
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(JSON.stringify(body));
 }
 
@@ -169,13 +178,13 @@ function stubServer(name: StubName, state: StubState): Server {
       if (mode === 'slow') await new Promise((resolve) => setTimeout(resolve, delayMs || 5_000));
       if (mode === 'fail') return send(response, 503, { error: { code: 'UNAVAILABLE', message: `${name} is failing (stub)` } });
       const answer = handlers[name](request, body, state);
-      send(response, answer.status, answer.body);
+      send(response, answer.status, answer.body, answer.headers);
     })().catch(() => response.destroy());
   });
 }
 
 function freshControl(): Control {
-  return { mode: 'normal', delayMs: 0, suspendedGuests: [], unknownGuests: [], fullTrips: [] };
+  return { mode: 'normal', delayMs: 0, suspendedGuests: [], unknownGuests: [], fullTrips: [], tripMaxAgeSeconds: 60 };
 }
 
 export interface RunningStubs {

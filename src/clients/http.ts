@@ -1,4 +1,5 @@
 import { DependencyFailedError } from '../domain/index.js';
+import { freshnessSeconds } from './fresh-cache.js';
 import { isBreakerOpen, isServiceFailure, RetryableFailure, type ServicePolicies } from './resilience.js';
 import { HttpTransport, type Send } from './transport.js';
 
@@ -30,6 +31,8 @@ export interface CallOptions {
 export interface ServiceAnswer<T> {
   status: number;
   body: T;
+  /** How long the service lets the answer be kept (its Cache-Control and Age, ./fresh-cache.ts); 0: not at all. */
+  freshSeconds: number;
 }
 
 export type CallOutcome = 'ok' | 'client_error' | 'failed' | 'breaker_open';
@@ -73,7 +76,7 @@ export class ServiceCaller {
   private async attempt<T>(path: string, options: CallOptions, signal: AbortSignal): Promise<ServiceAnswer<T>> {
     // The budget may have run out during a backoff wait: no new attempt then.
     signal.throwIfAborted();
-    const { status, text } = await this.send({
+    const { status, text, cacheControl, age } = await this.send({
       method: options.method ?? 'GET',
       path,
       headers: {
@@ -93,6 +96,6 @@ export class ServiceCaller {
     } catch {
       throw new RetryableFailure(`${this.options.service} answered something that is not JSON`);
     }
-    return { status, body: body as T };
+    return { status, body: body as T, freshSeconds: freshnessSeconds(cacheControl, age) };
   }
 }

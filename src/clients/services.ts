@@ -10,6 +10,7 @@ import {
   tripsResponse,
   validateGuestsResponse,
 } from './contracts.js';
+import { FreshCache } from './fresh-cache.js';
 import { ServiceCaller, type ServiceCallerOptions } from './http.js';
 import { createOutboundLoaders, type OutboundLoaders } from './loaders.js';
 import { type BreakerState, breakerStateName, type ResilienceSettings, servicePolicies } from './resilience.js';
@@ -25,7 +26,12 @@ export interface ClientSettings extends ResilienceSettings {
   paymentsUrl: string;
   onBreakerChange?: (service: string, state: BreakerState) => void;
   onCall?: ServiceCallerOptions['onCall'];
+  /** Trips kept at most (least recently used go first); 0 keeps none. */
+  tripCacheSize?: number;
 }
+
+/** A whole catalog of trips (~200 bytes each: 2 MB at most). */
+const TRIP_CACHE_SIZE = 10_000;
 
 function parsed<T>(
   service: string,
@@ -49,6 +55,8 @@ export class OutboundClients {
   private readonly guests: ServiceCaller;
   private readonly catalog: ServiceCaller;
   private readonly payments: ServiceCaller;
+  /** Trips as the catalog answered them, each kept as long as the answer's Cache-Control allows. */
+  private readonly tripCache: FreshCache<Trip>;
 
   constructor(settings: ClientSettings) {
     const caller = (service: string, baseUrl: string) => {
@@ -64,6 +72,7 @@ export class OutboundClients {
     this.guests = guests.caller;
     this.catalog = trips.caller;
     this.payments = payments.caller;
+    this.tripCache = new FreshCache(settings.tripCacheSize ?? TRIP_CACHE_SIZE);
     this.breakers = new Map([
       ['guest-profiles', guests.breaker],
       ['trip-catalog', trips.breaker],
@@ -79,10 +88,27 @@ export class OutboundClients {
     return new Map(guests.map((guest) => [guest.id, guest.status]));
   }
 
+  /**
+   * The trips the catalog knows among `ids`: those it let us keep (its `Cache-Control: max-age`)
+   * from this process's cache, the rest in one call. A trip it does not know is asked again next
+   * time (it may be added meanwhile).
+   */
   async trips(ids: readonly string[]): Promise<Map<string, Trip>> {
-    const answer = await this.catalog.call(`/v1/trips?ids=${ids.map(encodeURIComponent).join(',')}`, { idempotent: true });
+    const trips = new Map<string, Trip>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const kept = this.tripCache.get(id);
+      if (kept) trips.set(id, kept);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return trips;
+    const answer = await this.catalog.call(`/v1/trips?ids=${missing.map(encodeURIComponent).join(',')}`, { idempotent: true });
     if (answer.status !== 200) throw new DependencyFailedError('trip-catalog');
-    return new Map(parsed('trip-catalog', tripsResponse, answer.body).trips.map((trip) => [trip.id, trip]));
+    for (const trip of parsed('trip-catalog', tripsResponse, answer.body).trips) {
+      trips.set(trip.id, trip);
+      this.tripCache.set(trip.id, trip, answer.freshSeconds);
+    }
+    return trips;
   }
 
   async availability(

@@ -24,10 +24,12 @@ export interface OutboundRequest {
   signal: AbortSignal;
 }
 
-/** The status and the whole body, decoded as UTF-8. */
+/** The status and the whole body, decoded as UTF-8, with the headers that say how long it may be kept. */
 export interface OutboundAnswer {
   status: number;
   text: string;
+  cacheControl?: string | undefined;
+  age?: string | undefined;
 }
 
 /** Rejects with NoAnswer or AnswerTooLarge when the service gave nothing usable (see above). */
@@ -112,7 +114,12 @@ export class HttpTransport {
           });
           answer.on('end', () => {
             if (size > MAX_BODY_BYTES) return;
-            resolve({ status: answer.statusCode ?? 0, text: utf8(chunks, size) });
+            resolve({
+              status: answer.statusCode ?? 0,
+              text: utf8(chunks, size),
+              cacheControl: answer.headers['cache-control'],
+              age: answer.headers.age,
+            });
           });
           // Cut off mid-answer (ECONNRESET 'aborted'), or destroyed above.
           answer.on('error', fail);

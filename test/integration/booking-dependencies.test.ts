@@ -104,14 +104,29 @@ describe('lookups are batched and cached per GraphQL request', () => {
     expect(test.stubs.calls('payments')).toHaveLength(2);
   });
 
-  it('asks again in the next request: the cache lives as long as one request', async () => {
+  it('asks guest profiles again in the next request, and the catalog only once its answer is stale', async () => {
     const input = { guestId: randomUUID(), tripId: randomUUID() };
-    for (const tripDate of [daysFromToday(40), daysFromToday(41)]) {
+    const book = async (tripDate: string) => {
       const result = await test.graphql(CREATE, { input: reservationInput({ ...input, tripDate }) });
       expect(result.errors).toBeUndefined();
-    }
-    expect(test.stubs.calls('trip-catalog').filter((call) => call.path.startsWith('/v1/trips?'))).toHaveLength(2);
+    };
+    const tripCalls = () => test.stubs.calls('trip-catalog').filter((call) => call.path.startsWith('/v1/trips?'));
+    // The catalog answers its trips with `Cache-Control: max-age=60` (docs/contracts/trip-catalog.md).
+    await book(daysFromToday(40));
+    await book(daysFromToday(41));
+    expect(tripCalls()).toHaveLength(1);
     expect(test.stubs.calls('guest-profiles')).toHaveLength(2);
+    expect(test.stubs.calls('trip-catalog').filter((call) => call.path === '/v1/availability:check')).toHaveLength(2);
+
+    // Told `no-store`, the service keeps nothing: every booking asks.
+    const uncached = { guestId: randomUUID(), tripId: randomUUID() };
+    await test.stubs.control('trip-catalog', { tripMaxAgeSeconds: 0 });
+    test.stubs.clearCalls();
+    for (const tripDate of [daysFromToday(42), daysFromToday(43)]) {
+      const result = await test.graphql(CREATE, { input: reservationInput({ ...uncached, tripDate }) });
+      expect(result.errors).toBeUndefined();
+    }
+    expect(tripCalls()).toHaveLength(2);
   });
 
   it('resolves the trip of 100 reservations without asking the catalog (the router resolves Trip)', async () => {

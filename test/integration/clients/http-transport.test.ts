@@ -105,7 +105,7 @@ describe('answers', () => {
     for (let call = 0; call < 3; call++) {
       await expect(
         caller.call('/v1/availability:check', { method: 'POST', body: { checks: ['é'] }, idempotent: true }),
-      ).resolves.toEqual({ status: 200, body: { name: 'Zürich – Genève ☃' } });
+      ).resolves.toEqual({ status: 200, body: { name: 'Zürich – Genève ☃' }, freshSeconds: 0 });
     }
     expect(server.received).toHaveLength(3);
     expect(server.received[0]).toMatchObject({
@@ -123,7 +123,7 @@ describe('answers', () => {
   it('hands a 4xx back as it is, and an empty body as null', async () => {
     const server = await startServer((_request, response) => response.writeHead(404).end());
     const { caller, counted } = callerFor(server.url);
-    await expect(caller.call('/v1/trips/x', { idempotent: true })).resolves.toEqual({ status: 404, body: null });
+    await expect(caller.call('/v1/trips/x', { idempotent: true })).resolves.toEqual({ status: 404, body: null, freshSeconds: 0 });
     expect(counted.attempts).toBe(1);
   });
 
@@ -216,7 +216,11 @@ describe('failures', () => {
     const { caller, counted, transport } = callerFor(server.url, { retries: 1 });
     await expect(get(transport)).rejects.toMatchObject({ name: 'NoAnswer', code: 'ECONNRESET' });
     server.behave(json(200, { trips: [] }));
-    await expect(caller.call('/v1/trips', { idempotent: true })).resolves.toEqual({ status: 200, body: { trips: [] } });
+    await expect(caller.call('/v1/trips', { idempotent: true })).resolves.toEqual({
+      status: 200,
+      body: { trips: [] },
+      freshSeconds: 0,
+    });
     expect(counted.attempts).toBe(1);
     server.behave((_request, response) => {
       response.writeHead(200, { 'content-length': '100' }).write('{');

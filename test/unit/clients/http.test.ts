@@ -77,6 +77,7 @@ describe('calls to a service', () => {
     await expect(client.call('/v1/guests:validate', { method: 'POST', body: {}, idempotent: true })).resolves.toEqual({
       status: 200,
       body: { ok: true },
+      freshSeconds: 0,
     });
     expect(attempts).toHaveLength(3);
   });
@@ -98,7 +99,11 @@ describe('calls to a service', () => {
 
   it('hands a 4xx answer back as it is, without retrying', async () => {
     const { client, attempts, outcomes } = caller([json(404, { error: { code: 'NOT_FOUND' } })]);
-    await expect(client.call('/v1/trips/x', read)).resolves.toEqual({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
+    await expect(client.call('/v1/trips/x', read)).resolves.toEqual({
+      status: 404,
+      body: { error: { code: 'NOT_FOUND' } },
+      freshSeconds: 0,
+    });
     expect(attempts).toHaveLength(1);
     expect(outcomes).toEqual(['client_error']);
   });
@@ -133,7 +138,7 @@ describe('what an attempt sends, and which failures are worth another', () => {
       ],
       { retry: { retries: 3, baseDelayMs: 1, maxDelayMs: 2 } },
     );
-    await expect(client.call('/v1/trips', read)).resolves.toEqual({ status: 200, body: {} });
+    await expect(client.call('/v1/trips', read)).resolves.toEqual({ status: 200, body: {}, freshSeconds: 0 });
     expect(attempts).toHaveLength(4);
     expect(outcomes).toEqual(['ok']);
   });
