@@ -3,6 +3,7 @@ import type { EmbeddedDatabase } from './db/embedded-postgres.js';
 import { describeDatabaseUrl } from './db/pool.js';
 import { createLogger } from './observability/logger.js';
 import { stopTracing } from './observability/tracing.js';
+import { logProcessWarnings } from './observability/warnings.js';
 import { startService } from './service.js';
 
 async function main(): Promise<void> {
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  logProcessWarnings(logger);
 
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = config.database.url;

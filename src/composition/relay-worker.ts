@@ -3,6 +3,7 @@ import { createPool } from '../db/pool.js';
 import { createKafka, KafkaEventPublisher } from '../events/kafka.js';
 import { OutboxRelay } from '../events/outbox-relay.js';
 import { createLogger } from '../observability/logger.js';
+import { logProcessWarnings } from '../observability/warnings.js';
 import {
   notificationSender,
   type RelayWorkerCommand,
@@ -17,6 +18,7 @@ const port = parentPort;
 if (!port) throw new Error('relay-worker.ts runs as a worker thread (relay-thread.ts)');
 const { config, databaseUrl } = workerData as RelayWorkerData;
 const logger = createLogger(config.logLevel).child({ component: 'outbox-relay', thread: 'relay' });
+logProcessWarnings(logger);
 // The claim and the mark of a batch, and the purge: the lease session is a connection of its own.
 const pool = createPool(databaseUrl, 3, logger);
 const kafka =
