@@ -10,7 +10,15 @@ export interface Machine {
   kernel: string;
   node: string;
   postgres: string;
+  /**
+   * The server settings a write run depends on (absent in results written before 2026-12-02).
+   * This machine's server runs with autovacuum off (its CI configuration), which is why the
+   * benchmark vacuums what a write run leaves behind itself.
+   */
+  postgresSettings?: Record<string, string>;
 }
+
+const SETTINGS = ['autovacuum', 'synchronous_commit', 'fsync', 'shared_buffers', 'max_wal_size', 'wal_compression'];
 
 function fromProc(file: string, pattern: RegExp): string | undefined {
   try {
@@ -22,9 +30,19 @@ function fromProc(file: string, pattern: RegExp): string | undefined {
 
 export async function describeMachine(databaseUrl: string): Promise<Machine> {
   const memKiB = Number(fromProc('/proc/meminfo', /^MemTotal:\s+(\d+)/m) ?? os.totalmem() / 1024);
-  const postgres = await withClient(databaseUrl, async (client) => {
-    const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
-    return rows[0]?.server_version ?? 'unknown';
+  const { postgres, postgresSettings } = await withClient(databaseUrl, async (client) => {
+    const version = await client.query<{ server_version: string }>('SHOW server_version');
+    const settings = await client.query<{ name: string; value: string }>(
+      `SELECT name, CASE WHEN unit = '8kB' THEN pg_size_pretty(setting::bigint * 8192)
+                         WHEN unit = 'MB' THEN pg_size_pretty(setting::bigint * 1024 * 1024)
+                         ELSE setting END AS value
+         FROM pg_settings WHERE name = ANY($1) ORDER BY name`,
+      [SETTINGS],
+    );
+    return {
+      postgres: version.rows[0]?.server_version ?? 'unknown',
+      postgresSettings: Object.fromEntries(settings.rows.map((row) => [row.name, row.value])),
+    };
   });
   return {
     cpu: fromProc('/proc/cpuinfo', /^model name\s*:\s*(.+)$/m) ?? os.cpus()[0]?.model ?? 'unknown',
@@ -33,5 +51,6 @@ export async function describeMachine(databaseUrl: string): Promise<Machine> {
     kernel: os.release(),
     node: process.version,
     postgres,
+    postgresSettings,
   };
 }

@@ -247,7 +247,14 @@ function latestSection(results: BenchResults): string {
     `Run of ${results.date.slice(0, 16).replace('T', ' ')} UTC, size **${results.size}** ` +
       `(${results.dataSet.reservations.toLocaleString('en')} reservations, ${results.dataSet.participants.toLocaleString('en')} participants, ` +
       `${results.dataSet.history.toLocaleString('en')} history rows, ${results.dataSet.from} to ${results.dataSet.to}); ` +
-      `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, PostgreSQL ${m.postgres}; ` +
+      `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, PostgreSQL ${m.postgres}` +
+      `${
+        m.postgresSettings
+          ? ` (${Object.entries(m.postgresSettings)
+              .map(([name, value]) => `${name} ${value}`)
+              .join(', ')})`
+          : ''
+      }; ` +
       `medians of ${results.settings.runs} runs of ${results.settings.seconds} s. ` +
       `File: \`bench/results/${results.date.slice(0, 10)}-${results.size}.json\`.`,
     '',

@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { developmentKeys } from '../src/graphql/auth.js';
+import { createLogger } from '../src/observability/logger.js';
+import { logProcessWarnings } from '../src/observability/warnings.js';
 import { databaseUrl, SIZES, type SizeName, withClient } from './data-set.js';
 import { explainSamples } from './explain.js';
 import { startBenchKafka } from './kafka-events.js';
@@ -53,6 +55,9 @@ const startedAt = Date.now();
 const log = (line: string) =>
   process.stdout.write(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
 const profileDir = values.profile ? fileURLToPath(new URL('./results/tmp/profiles', import.meta.url)) : undefined;
+
+// kafkajs's negative timer on Node 24 (kafkajs#1751) is not worth a line of the bench's output.
+logProcessWarnings(createLogger('info', { component: 'bench' }));
 
 const dataSet = await ensureSeeded(size, log, { reseed: values.reseed });
 const url = databaseUrl(size);
@@ -177,6 +182,8 @@ try {
   }
   if (!values['skip-writes']) {
     await assertNoOtherRelay(url, log);
+    const left = await removeBenchBookings(url, dataSet.to);
+    log(`writes start from the seeded data set, vacuumed${left ? ` (removed ${left} bookings an interrupted run left)` : ''}`);
     log('starting a Kafka broker for writes and events');
     const { broker, kafka } = await startBenchKafka();
     // As deployed: the relay on its own thread (OUTBOX_RELAY_THREAD's default).
