@@ -3,13 +3,17 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewBooking } from '../../src/app/ports.js';
 import { insertBooking } from '../../src/db/booking.js';
+import { findIdempotencyKey } from '../../src/db/idempotency-repository.js';
 import { uuidV7 } from '../../src/domain/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 /**
- * The booking's one statement asks for generic plans for its own foreign-key checks only
- * (src/db/booking.ts): the checks at the end of the statement see `force_generic_plan`, and the
- * pooled connection's next statement — committed or rolled back — sees the default again.
+ * The booking's statements and the plans they get. Its one insert asks for generic plans for its
+ * own foreign-key checks only (src/db/booking.ts): the checks at the end of the statement see
+ * `force_generic_plan`, and the pooled connection's next statement — committed or rolled back —
+ * sees the default again. The idempotency key's lookup before it is planned each time
+ * (src/db/idempotency-repository.ts), so a connection that began on an empty table still finds a
+ * key by the primary key once the table has grown.
  */
 
 let db: TestDatabase;
@@ -104,5 +108,41 @@ describe("the booking statement's foreign-key checks", () => {
       [made.reservation.id],
     );
     expect(rows[0]?.count).toBe('2');
+  });
+});
+
+describe("the idempotency key's lookup", () => {
+  /** Scans of idempotency_keys in this file's database so far, once every session's counts are flushed. */
+  async function keyScans(): Promise<{ seq: number; pkey: number }> {
+    await db.pool.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await db.pool.query<{ seq: number; pkey: number }>(
+      `SELECT t.seq_scan::int AS seq, i.idx_scan::int AS pkey
+         FROM pg_stat_user_tables t JOIN pg_stat_user_indexes i ON i.relid = t.relid AND i.indexrelname = 'idempotency_keys_pkey'
+        WHERE t.relid = 'reservations.idempotency_keys'::regclass`,
+    );
+    return rows[0] ?? { seq: -1, pkey: -1 };
+  }
+
+  it('uses the primary key however much the table grew since the connection first looked', async () => {
+    // Seen empty by VACUUM (reltuples 0): a plan made now costs a sequential scan nothing.
+    await db.pool.query('TRUNCATE reservations.idempotency_keys');
+    await db.pool.query('VACUUM (ANALYZE) reservations.idempotency_keys');
+    for (let i = 0; i < 8; i++) expect(await findIdempotencyKey(single, 'probe', `missing-${i}`)).toBeNull();
+    const made = booking(1);
+    await insertBooking(single, made);
+    await db.pool.query(
+      `INSERT INTO reservations.idempotency_keys (scope, key, request_hash, reservation_id, reservation_date)
+       SELECT 'grown', 'key-' || n, 'hash', $1::uuid, $2::date FROM generate_series(1, 20000) n`,
+      [made.reservation.id, made.reservation.reservationDate],
+    );
+    await single.query('SELECT pg_stat_force_next_flush()');
+    const before = await keyScans();
+
+    const found = await findIdempotencyKey(single, 'grown', 'key-777');
+    await single.query('SELECT pg_stat_force_next_flush()');
+
+    expect(found?.reservation.id).toBe(made.reservation.id);
+    await expect.poll(() => keyScans(), { timeout: 5_000, interval: 50 }).toMatchObject({ pkey: before.pkey + 1 });
+    expect((await keyScans()).seq).toBe(before.seq);
   });
 });
