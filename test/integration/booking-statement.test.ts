@@ -6,6 +6,7 @@ import { insertBooking } from '../../src/db/booking.js';
 import { findIdempotencyKey } from '../../src/db/idempotency-repository.js';
 import { uuidV7 } from '../../src/domain/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { scansOf } from '../support/scans.js';
 
 /**
  * The booking's statements and the plans they get. Its one insert asks for generic plans for its
@@ -112,16 +113,7 @@ describe("the booking statement's foreign-key checks", () => {
 });
 
 describe("the idempotency key's lookup", () => {
-  /** Scans of idempotency_keys in this file's database so far, once every session's counts are flushed. */
-  async function keyScans(): Promise<{ seq: number; pkey: number }> {
-    await db.pool.query('SELECT pg_stat_clear_snapshot()');
-    const { rows } = await db.pool.query<{ seq: number; pkey: number }>(
-      `SELECT t.seq_scan::int AS seq, i.idx_scan::int AS pkey
-         FROM pg_stat_user_tables t JOIN pg_stat_user_indexes i ON i.relid = t.relid AND i.indexrelname = 'idempotency_keys_pkey'
-        WHERE t.relid = 'reservations.idempotency_keys'::regclass`,
-    );
-    return rows[0] ?? { seq: -1, pkey: -1 };
-  }
+  const keyScans = () => scansOf(db.pool, 'reservations.idempotency_keys', 'idempotency_keys_pkey');
 
   it('uses the primary key however much the table grew since the connection first looked', async () => {
     // Seen empty by VACUUM (reltuples 0): a plan made now costs a sequential scan nothing.
@@ -142,7 +134,7 @@ describe("the idempotency key's lookup", () => {
     await single.query('SELECT pg_stat_force_next_flush()');
 
     expect(found?.reservation.id).toBe(made.reservation.id);
-    await expect.poll(() => keyScans(), { timeout: 5_000, interval: 50 }).toMatchObject({ pkey: before.pkey + 1 });
+    await expect.poll(() => keyScans(), { timeout: 5_000, interval: 50 }).toMatchObject({ index: before.index + 1 });
     expect((await keyScans()).seq).toBe(before.seq);
   });
 });

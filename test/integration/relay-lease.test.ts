@@ -14,6 +14,7 @@ import {
   takeLease,
 } from '../../src/db/relay-lease.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { scansOf } from '../support/scans.js';
 
 /** The lease SQL on its own: who may take it, and what the one it was taken from can still do. */
 
@@ -111,16 +112,7 @@ describe('the outbox relay lease', () => {
 });
 
 describe('marking rows published', () => {
-  /** Scans of the outbox by this file's database so far, once every session's counts are flushed. */
-  async function outboxScans(): Promise<{ seq: number; pkey: number }> {
-    await db.pool.query('SELECT pg_stat_clear_snapshot()');
-    const { rows } = await db.pool.query<{ seq: number; pkey: number }>(
-      `SELECT t.seq_scan::int AS seq, i.idx_scan::int AS pkey
-         FROM pg_stat_user_tables t JOIN pg_stat_user_indexes i ON i.relid = t.relid AND i.indexrelname = 'outbox_pkey'
-        WHERE t.relid = 'reservations.outbox'::regclass`,
-    );
-    return rows[0] ?? { seq: -1, pkey: -1 };
-  }
+  const outboxScans = () => scansOf(db.pool, 'reservations.outbox', 'outbox_pkey');
 
   it('finds its rows by key however much the outbox grew since the connection began', async () => {
     // The relay's connection lives for days; the outbox goes from empty to many thousands of rows
@@ -139,7 +131,7 @@ describe('marking rows published', () => {
     await markPublished(session, lease, [seq], { clearError: false });
     await session.query('SELECT pg_stat_force_next_flush()');
 
-    await expect.poll(() => outboxScans(), { timeout: 5_000, interval: 50 }).toMatchObject({ pkey: before.pkey + 1 });
+    await expect.poll(() => outboxScans(), { timeout: 5_000, interval: 50 }).toMatchObject({ index: before.index + 1 });
     expect((await outboxScans()).seq).toBe(before.seq);
     const { rows } = await db.pool.query('SELECT published_at FROM reservations.outbox WHERE seq = $1', [seq]);
     expect(rows[0].published_at).not.toBeNull();
