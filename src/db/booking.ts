@@ -16,14 +16,17 @@ import { RESERVATION_COLUMNS } from './rows.js';
  * are: through Prisma's `$queryRaw` each of a booking's statements cost ~0.3 ms more CPU
  * (BENCHMARKS.md). A taken unique key comes back as PostgreSQL's error 23505 (Store maps it).
  *
- * The foreign-key checks at the end of the statement (participants, idempotency key and partner
- * reference → the partitioned reservations table) are cached SPI plans, and under the default
- * `plan_cache_mode` each is planned anew for its values every time — across all 125 partitions,
- * to prune to one. `generic_checks` sets `force_generic_plan` for this transaction only
- * (`set_config(…, true)` reverts at commit or rollback, so the pooled connection's next statement
- * sees the default), so those checks reuse one plan that prunes at run time: a three-participant
- * insert took ~40% less time in pgbench (BENCHMARKS.md, fifth session). The booking statement's
- * own plan was chosen before the statement ran and is not affected.
+ * The foreign-key checks at the end of the statement are planned for their values every time:
+ * `checks_planned_each_time` sets `force_custom_plan` for this transaction only (`set_config(…,
+ * true)` reverts at commit or rollback, so the pooled connection's next statement sees the
+ * default). Under the default, a check against a plain table (status_history_pX →
+ * reservations_pX) goes generic after five runs, and that plan, cached for the connection's life,
+ * was made with the statistics the current month's partition had then: seen small by VACUUM, a
+ * sequential scan, read at every booking as the partition grew (36k scans reading 163M rows in
+ * one small-size write run on a server without autovacuum; BENCHMARKS.md, round two, fifth
+ * session). Forcing generic plans instead saved ~0.1 ms of PostgreSQL's CPU a booking but cached
+ * the same trap for the checks against the partitioned parent. The booking statement's own plan
+ * was chosen before it ran and is not affected.
  */
 export async function insertBooking(pool: SqlPool, booking: NewBooking): Promise<ReservationView> {
   const { reservation: r, participants, history: h, idempotency, outbox } = booking;
@@ -72,10 +75,10 @@ export async function insertBooking(pool: SqlPool, booking: NewBooking): Promise
                     ${outbox.map((e) => e.destination)}::text[], ${outbox.map((e) => JSON.stringify(e.payload))}::text[],
                     ${outbox.map((e) => JSON.stringify(e.headers))}::text[])
              AS o(id, kind, aggregate_id, type, destination, payload, headers)
-    ), generic_checks AS (
-      SELECT set_config('plan_cache_mode', 'force_generic_plan', true)
+    ), checks_planned_each_time AS (
+      SELECT set_config('plan_cache_mode', 'force_custom_plan', true)
     )
-    SELECT r.* FROM r CROSS JOIN generic_checks`;
+    SELECT r.* FROM r CROSS JOIN checks_planned_each_time`;
   const { rows } = await pool.query<ReservationRow>({ name: 'insert-booking', text: statement.text, values: statement.values });
   const [row] = rows;
   if (!row) throw new Error(`the booking ${r.id} returned no row`);
