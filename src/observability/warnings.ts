@@ -7,12 +7,12 @@ import type { Logger } from './logger.js';
  *
  * One is known and harmless: kafkajs 2.2.4 (its last release) schedules its request queue's
  * recheck with `throttledUntil - Date.now()` while `throttledUntil` is -1, and Node 24 warns
- * (TimeoutNegativeWarning, kafkajs issue #1751) at every connection, then uses 1 ms — the
- * immediate recheck kafkajs meant. It goes to debug; every other warning to warn.
+ * (TimeoutNegativeWarning, kafkajs issue #1751; once a process, at the first connection), then
+ * uses 1 ms — the immediate recheck kafkajs meant. It goes to debug; every other warning to warn.
  *
  * Replaces Node's own printer (the 'warning' listener Node installs at startup), so each warning
- * is written once. `node --no-warnings` still silences Node's printer only; this one follows
- * LOG_LEVEL. Call once per thread: a worker thread has a process object of its own.
+ * is written once, and at LOG_LEVEL. Call once per thread: a worker thread has a process object of
+ * its own.
  */
 export function logProcessWarnings(logger: Logger): void {
   process.removeAllListeners('warning');
