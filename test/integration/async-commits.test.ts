@@ -21,10 +21,9 @@ let single: pg.Pool;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  single = new pg.Pool({ connectionString: db.url, max: 1 });
+  single = db.oneConnection();
 });
 afterAll(async () => {
-  await single?.end();
   await db?.drop();
 });
 

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewBooking } from '../../src/app/ports.js';
 import { insertBooking } from '../../src/db/booking.js';
@@ -24,10 +24,9 @@ let single: pg.Pool;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  single = new pg.Pool({ connectionString: db.url, max: 1 });
+  single = db.oneConnection();
 });
 afterAll(async () => {
-  await single?.end();
   await db?.drop();
 });
 
