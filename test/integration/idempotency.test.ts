@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { reservationInput } from '../support/factories.js';
 import { useService } from '../support/service.js';
@@ -51,5 +52,36 @@ describe('createReservation with an idempotency key', () => {
   it('rejects a malformed key', async () => {
     const result = await test.graphql(CREATE_WITH_KEY, { input: reservationInput(), key: 'short' });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'idempotencyKey' });
+  });
+
+  it('refuses every hostile key before any lookup or write: NUL, control or non-ASCII characters, spaces, too short, up to 10,000 characters', async () => {
+    const printable = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)) });
+    const hostileChar = fc.constantFrom('\u0000', '\u0007', '\n', '\t', ' ', '\u007f', 'é', '\u202e', '😀', '\ud800');
+    const hostile = fc.oneof(
+      // One bad character somewhere in an otherwise valid key.
+      fc
+        .tuple(printable, hostileChar, printable)
+        .filter(([head, , tail]) => head.length + tail.length >= 8)
+        .map(([head, bad, tail]) => `${head}${bad}${tail}`.slice(0, 128)),
+      // Too short, or far too long.
+      fc.string({ unit: fc.constant('k'), maxLength: 7 }),
+      fc.integer({ min: 129, max: 10_000 }).map((length) => 'k'.repeat(length)),
+    );
+    const before = await count();
+    await fc.assert(
+      fc.asyncProperty(hostile, async (key) => {
+        const result = await test.graphql(CREATE_WITH_KEY, { input: reservationInput(), key });
+        expect(result.data?.createReservation ?? null).toBeNull();
+        expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+        expect(JSON.stringify(result.errors)).toContain('idempotencyKey');
+      }),
+      { numRuns: 60 },
+    );
+    expect(await count()).toBe(before);
+    const { rows } = await test.db.pool.query(
+      'SELECT count(*)::int AS n FROM reservations.idempotency_keys WHERE length(key) > 128 OR key ~ $1',
+      ['[^!-~]'],
+    );
+    expect(rows[0].n).toBe(0);
   });
 });
