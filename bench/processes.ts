@@ -1,11 +1,12 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ChildMessage, ParentMessage } from './servers/child.js';
 
 /**
- * Each server under test runs in a process of its own (tsx), so it has a CPU to itself as far as
- * a 2-core machine allows, and the load generator in this process does not slow it down.
+ * Each server under test runs in a process of its own, so it has a CPU to itself as far as a
+ * 2-core machine allows, and the load generator in this process does not slow it down: compiled
+ * and under plain `node` as deployed (build.ts), or from its TypeScript under tsx (`--tsx`).
  */
 
 export interface ServerProcess {
@@ -20,10 +21,15 @@ export interface StartOptions {
   env: Record<string, string>;
   /** Where the CPU profiles of measurement windows go (see servers/child.ts). */
   cpuProfileDir?: string | undefined;
+  /** The compiled servers (build.ts); when absent, the TypeScript sources run under tsx. */
+  buildDir?: string | undefined;
 }
 
 export function startServer(name: string, script: string, options: StartOptions): Promise<ServerProcess> {
-  const execArgv = ['--import', 'tsx'];
+  const execArgv = options.buildDir ? [] : ['--import', 'tsx'];
+  const scriptUrl = options.buildDir
+    ? new URL(`bench/servers/${script.replace(/\.ts$/, '.js')}`, pathToFileURL(options.buildDir))
+    : new URL(`./servers/${script}`, import.meta.url);
   const profileEnv: Record<string, string> = {};
   if (options.cpuProfileDir) {
     mkdirSync(options.cpuProfileDir, { recursive: true });
@@ -33,7 +39,7 @@ export function startServer(name: string, script: string, options: StartOptions)
   const logDir = fileURLToPath(new URL('./results/tmp/', import.meta.url));
   mkdirSync(logDir, { recursive: true });
   const logFile = openSync(`${logDir}${name}.log`, 'w');
-  const child: ChildProcess = fork(fileURLToPath(new URL(`./servers/${script}`, import.meta.url)), [], {
+  const child: ChildProcess = fork(fileURLToPath(scriptUrl), [], {
     env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...profileEnv, ...options.env },
     execArgv,
     stdio: ['ignore', logFile, logFile, 'ipc'],

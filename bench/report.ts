@@ -40,6 +40,11 @@ export interface BenchSettings {
   read3Rate: number;
   writeConnections: number;
   steadyWriteRate: number;
+  /**
+   * How the servers under test ran: compiled by tsc under plain `node`, as deployed ('built'), or
+   * from their TypeScript under tsx ('tsx', `--tsx`; every run before 2026-12-02 14:00 UTC).
+   */
+  servers?: 'built' | 'tsx';
 }
 
 export interface TargetCheck {
@@ -255,7 +260,8 @@ function latestSection(results: BenchResults): string {
               .join(', ')})`
           : ''
       }; ` +
-      `medians of ${results.settings.runs} runs of ${results.settings.seconds} s. ` +
+      `medians of ${results.settings.runs} runs of ${results.settings.seconds} s; ` +
+      `servers ${results.settings.servers === 'built' ? 'compiled, under plain node (as deployed)' : 'from TypeScript under tsx'}. ` +
       `File: \`bench/results/${results.date.slice(0, 10)}-${results.size}.json\`.`,
     '',
     '| target | goal | measured | |',

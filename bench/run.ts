@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { developmentKeys } from '../src/graphql/auth.js';
 import { createLogger } from '../src/observability/logger.js';
 import { logProcessWarnings } from '../src/observability/warnings.js';
+import { buildServers } from './build.js';
 import { databaseUrl, SIZES, type SizeName, withClient } from './data-set.js';
 import { explainSamples } from './explain.js';
 import { startBenchKafka } from './kafka-events.js';
@@ -19,10 +20,11 @@ import { type BenchResults, writeResults } from './report.js';
 import { ensureSeeded } from './seed.js';
 
 /**
- * npm run bench [-- --size small|full] [--runs 3] [--seconds 10] [--profile] [--reseed] [--skip-reads] [--skip-writes]
+ * npm run bench [-- --size small|full] [--runs 3] [--seconds 10] [--profile] [--reseed] [--skip-reads] [--skip-writes] [--tsx]
  *                [--report bench/results/<file>.json]   (render BENCHMARKS.md again from a results file)
  *
- * Seeds the data set when missing, starts the limit (bare SQL), the peer (PostGraphile) and the
+ * Seeds the data set when missing, compiles the servers under test (build.ts; `--tsx` runs their
+ * TypeScript under tsx instead), starts the limit (bare SQL), the peer (PostGraphile) and the
  * subgraph each in its own process, measures reads 1–3, then writes and events against a real
  * Kafka broker, and writes bench/results/<date>-<size>.json and BENCHMARKS.md.
  */
@@ -40,6 +42,8 @@ const { values } = parseArgs({
     'skip-reads': { type: 'boolean', default: false },
     /** Also measure read 1 and write 4 with one service process and with two. */
     scale: { type: 'boolean', default: false },
+    /** Run the servers from their TypeScript under tsx instead of compiled (as deployed). */
+    tsx: { type: 'boolean', default: false },
   },
 });
 if (values.report) {
@@ -85,7 +89,9 @@ const targets: Targets = {
   heavyGuestId: dataSet.heavyGuestId,
 };
 
-const stubs = await startServer('stubs', 'stubs.ts', { env: {} });
+log(values.tsx ? 'servers run from TypeScript under tsx (--tsx)' : 'compiling the servers under test (as deployed)');
+const buildDir = values.tsx ? undefined : await buildServers();
+const stubs = await startServer('stubs', 'stubs.ts', { env: {}, buildDir });
 const stubUrls = await stubs.ask<Record<string, string>>('urls');
 // As deployed (Dockerfile): libraries such as graphql-js take their production paths on it.
 const production = { NODE_ENV: 'production' };
@@ -123,6 +129,7 @@ const results: BenchResults = {
     read3Rate: 50,
     writeConnections: 16,
     steadyWriteRate: 50,
+    servers: values.tsx ? 'tsx' : 'built',
   },
   reads: null,
   explain: [],
@@ -139,7 +146,7 @@ async function withSecondProcess(
   env: Record<string, string>,
   connections: number,
 ): Promise<ScaleResult> {
-  const second = await startServer(`${first.name}-2`, 'subgraph.ts', { env });
+  const second = await startServer(`${first.name}-2`, 'subgraph.ts', { env, buildDir });
   try {
     return await measureScale([first, second], subgraphRequests(targets)[operation], {
       connections,
@@ -155,11 +162,12 @@ async function withSecondProcess(
 
 try {
   if (!values['skip-reads']) {
-    const limit = await startServer('limit', 'bare-sql.ts', { env: { ...production, DATABASE_URL: url } });
+    const limit = await startServer('limit', 'bare-sql.ts', { env: { ...production, DATABASE_URL: url }, buildDir });
     const peer = await startServer('peer', 'postgraphile.ts', {
       env: { ...production, DATABASE_URL: url, GRAPHILE_ENV: 'production' },
+      buildDir,
     });
-    const subgraph = await startServer('subgraph', 'subgraph.ts', { env: serviceEnv, cpuProfileDir: profileDir });
+    const subgraph = await startServer('subgraph', 'subgraph.ts', { env: serviceEnv, cpuProfileDir: profileDir, buildDir });
     try {
       results.reads = await measureReads({ subgraph, limit, peer }, targets, {
         runs,
@@ -191,6 +199,7 @@ try {
     const subgraph = await startServer('subgraph-writes', 'subgraph.ts', {
       env: writesEnv,
       cpuProfileDir: profileDir,
+      buildDir,
     });
     try {
       results.writes = await measureWrites(subgraph, kafka, url, targets, {
