@@ -11,8 +11,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 export type CpuGroup = 'service' | 'stubs' | 'postgres' | 'kafka' | 'runner' | 'other';
 
-/** `serviceMainThread` is part of `service`: the event loop that serves requests, without the relay's thread. */
-export type CpuKey = CpuGroup | 'serviceMainThread';
+/**
+ * `serviceMainThread` is part of `service`: the event loop that serves requests, without the
+ * relay's thread. `serviceKernel` is part of `service` too: its time in the kernel (system time of
+ * all its threads), mostly the loopback sockets of its requests, SQL statements and calls.
+ */
+export type CpuKey = CpuGroup | 'serviceMainThread' | 'serviceKernel';
 
 export interface CpuSplit {
   /** Wall-clock seconds of the window. */
@@ -26,13 +30,13 @@ export interface CpuSplit {
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
-/** utime + stime of a process (all its threads), or of one of its threads. */
-function ticksOf(pid: number, thread?: number): number {
+/** utime + stime (or stime alone) of a process (all its threads), or of one of its threads. */
+function ticksOf(pid: number, thread?: number, kernelOnly = false): number {
   try {
     // Fields after the command (which may contain spaces) start after the last ')'.
     const stat = readFileSync(thread ? `/proc/${pid}/task/${thread}/stat` : `/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]); // utime, stime
+    return (kernelOnly ? 0 : Number(fields[11])) + Number(fields[12]); // utime, stime
   } catch {
     return 0;
   }
@@ -61,6 +65,7 @@ function snapshot(pids: { service: number; stubs: number }): {
   const groups: Record<CpuKey, number> = {
     service: 0,
     serviceMainThread: 0,
+    serviceKernel: 0,
     stubs: 0,
     postgres: 0,
     kafka: 0,
@@ -69,6 +74,7 @@ function snapshot(pids: { service: number; stubs: number }): {
   };
   groups.service = ticksOf(pids.service);
   groups.serviceMainThread = ticksOf(pids.service, pids.service);
+  groups.serviceKernel = ticksOf(pids.service, undefined, true);
   groups.stubs = ticksOf(pids.stubs);
   groups.runner = ticksOf(process.pid);
   for (const entry of readdirSync('/proc')) {
@@ -96,7 +102,9 @@ export async function measureCpuSplit<T>(
     ms[group] = (after.groups[group] - before.groups[group]) * TICK_MS;
     known += ms[group];
   }
-  ms.serviceMainThread = (after.groups.serviceMainThread - before.groups.serviceMainThread) * TICK_MS;
+  for (const part of ['serviceMainThread', 'serviceKernel'] as const) {
+    ms[part] = (after.groups[part] - before.groups[part]) * TICK_MS;
+  }
   // /proc/stat counts in the same ticks, per core.
   const busyMs = (after.machine.busy - before.machine.busy) * TICK_MS;
   ms.other = Math.max(0, busyMs - known);

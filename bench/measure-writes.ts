@@ -120,7 +120,7 @@ export async function measureWrites(
       settings.log(
         `run ${run} write4 ${phase.padEnd(9)} ${load.throughput} bookings/s, p50 ${load.latencyMs.p50} ms, ` +
           `p99 ${load.latencyMs.p99} ms, failures ${load.failures}, outbox drained ${drainSeconds.toFixed(2)} s after` +
-          `\n    CPU ms a booking: service ${ms.service} (main thread ${ms.serviceMainThread}), stubs ${ms.stubs}, ` +
+          `\n    CPU ms a booking: service ${ms.service} (main thread ${ms.serviceMainThread}; in the kernel ${ms.serviceKernel}), stubs ${ms.stubs}, ` +
           `PostgreSQL ${ms.postgres}, Kafka ${ms.kafka}, load generator ${ms.runner}, other ${ms.other}; machine ` +
           `${Math.round(split.busy * 100)}% busy; without the service's own cost: ${cpuPerBooking.ceilingWithoutService}/s at most` +
           (load.firstFailure ? `\n    first failure: ${load.firstFailure}` : ''),

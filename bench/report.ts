@@ -110,9 +110,10 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     );
     checks.push({
       name: `read 3 (Guest.reservations, 500 bookings) p99 at ${results.size} size`,
-      target: '< 20 ms, full size',
+      // At both sizes (issue #15: a new deployment is a small database); it was met only at full size.
+      target: '< 20 ms',
       measured: `${fixed(read3p99)} ms`,
-      met: read3p99 < 20 && results.size === 'full',
+      met: read3p99 < 20,
     });
     checks.push({
       name: 'read 3 uses the (guest_id, trip_date) index',
