@@ -162,7 +162,12 @@ export async function writeResults(results: BenchResults): Promise<{ json: strin
 
 async function readHistory(): Promise<BenchResults[]> {
   const files = (await readdir(resultsDir)).filter((file) => file.endsWith('.json')).sort();
-  return Promise.all(files.map(async (file) => JSON.parse(await readFile(`${resultsDir}${file}`, 'utf8')) as BenchResults));
+  const history = await Promise.all(
+    files.map(async (file) => JSON.parse(await readFile(`${resultsDir}${file}`, 'utf8')) as BenchResults),
+  );
+  // By day, then size, then time: a day's runs of one size together, in the order they ran.
+  const order = (results: BenchResults) => `${results.date.slice(0, 10)} ${results.size} ${results.date}`;
+  return history.sort((a, b) => order(a).localeCompare(order(b)));
 }
 
 function between(text: string, name: string, body: string): string {
@@ -338,8 +343,8 @@ function latestSection(results: BenchResults): string {
 
 function historySection(history: BenchResults[]): string {
   const lines = [
-    '| date | size | read 1 subgraph / limit / peer req/s | read 2 p99 ms | read 3 p99 ms | write 4 /s | events p99 ms (steady / full speed) |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| date | size | servers | read 1 subgraph / limit / peer req/s | read 2 p99 ms | read 3 p99 ms | write 4 /s | events p99 ms (steady / full speed) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const results of history) {
     const reads = results.reads;
@@ -350,6 +355,7 @@ function historySection(history: BenchResults[]): string {
       row([
         results.date.slice(0, 16).replace('T', ' '),
         results.size,
+        results.settings.servers ?? 'tsx',
         reads ? `${through(reads.read1.subgraph)} / ${through(reads.read1.limit)} / ${through(reads.read1.peer)}` : '—',
         reads ? p99(reads.read2.subgraph) : '—',
         reads ? p99(reads.read3.subgraph) : '—',
