@@ -42,7 +42,7 @@ export interface BenchSettings {
   steadyWriteRate: number;
   /**
    * How the servers under test ran: compiled by tsc under plain `node`, as deployed ('built'), or
-   * from their TypeScript under tsx ('tsx', `--tsx`; every run before 2026-12-02 14:00 UTC).
+   * from their TypeScript under tsx ('tsx', `--tsx`; every run before 2026-12-02 13:59 UTC).
    */
   servers?: 'built' | 'tsx';
 }
