@@ -18,6 +18,8 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           // Starts PostgreSQL and Kafka once for the run (test/support/global-setup.ts).
           globalSetup: ['test/support/global-setup.ts'],
+          // Node's warnings as the service logs them (kafkajs#1751's negative timer at debug).
+          setupFiles: ['test/support/process-warnings.ts'],
           // Integration tests wait on real services; a hook may start a broker.
           testTimeout: 60_000,
           hookTimeout: 180_000,
