@@ -11,11 +11,10 @@ import { createPool } from '../../src/db/pool.js';
 import { createKafka, type EventPublisher, KafkaEventPublisher, type PublishableEvent } from '../../src/events/kafka.js';
 import { defaultRelayOptions, OutboxRelay } from '../../src/events/outbox-relay.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { logProcessWarnings } from '../../src/observability/warnings.js';
+// A process of its own, which vitest's setup files do not reach: Node's warnings as the service has them.
+import './process-warnings.js';
 
 const logger = createLogger('silent');
-// As the service: kafkajs#1751's negative timer is no free text on the test's stderr.
-logProcessWarnings(createLogger('warn', { component: 'relay-process' }));
 const hang = process.env.RELAY_HANG;
 const kafka = createKafka({ brokers: (process.env.KAFKA_BROKERS ?? '').split(','), clientId: 'relay-crash-test' }, logger);
 const real = new KafkaEventPublisher(kafka);
