@@ -1,5 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CREATE, reservationInput } from '../support/factories.js';
+import { findParticipantsOf } from '../../src/db/participant-repository.js';
+import { findReservations, findReservationsWithParticipants } from '../../src/db/reservation-reads.js';
+import { reservationDateOfId } from '../../src/domain/index.js';
+import { CREATE, participantInput, reservationInput } from '../support/factories.js';
 import { useService } from '../support/service.js';
 
 /**
@@ -61,6 +65,49 @@ describe('reads of reservations by id', () => {
       booked?.participants.map((participant) => participant.id),
     );
     expect(sent).toHaveLength(1);
+  });
+
+  it('gives, in one statement, the same reservations and participants as the reads of each, field for field', async () => {
+    // Participants with every field and with the optional ones empty (a date of birth or an age
+    // category is required), insured and not; ids
+    // created out of position order, so the order of the aggregate is checked too.
+    const inputs = [
+      reservationInput({
+        participants: [
+          participantInput({
+            guestId: randomUUID(),
+            dateOfBirth: '1985-02-28',
+            email: 'grace@example.com',
+            phone: '+4930987654',
+            insurance: { plan: 'STANDARD', premiumCents: 4900, currency: 'EUR' },
+          }),
+          participantInput({ fullName: 'Kim', dateOfBirth: '2001-07-04', ageCategory: null }),
+          participantInput({
+            fullName: 'Lee',
+            ageCategory: 'CHILD',
+            insurance: { plan: 'PREMIUM', premiumCents: 0, currency: 'CHF' },
+          }),
+        ],
+      }),
+      reservationInput({ notes: null, contact: { email: 'x@example.com' } }),
+    ];
+    const ids: string[] = [];
+    for (const input of inputs) {
+      const created = await test.graphql<{ createReservation: { id: string } }>(CREATE, { input });
+      expect(created.errors, JSON.stringify(created.errors)).toBeUndefined();
+      ids.push(created.data?.createReservation.id as string);
+    }
+    const keys = ids.map((id) => ({ id, reservationDate: reservationDateOfId(id) as string }));
+    const [one] = keys;
+    for (const asked of [keys, [one as (typeof keys)[number]]]) {
+      const together = await findReservationsWithParticipants(test.service.pool, asked);
+      const reservations = await findReservations(test.service.prisma, asked);
+      const participants = await findParticipantsOf(test.service.prisma, asked);
+      expect(together.map((row) => row.reservation)).toEqual(reservations);
+      expect(together.flatMap((row) => row.participants)).toEqual(participants);
+    }
+    const insured = (await findReservationsWithParticipants(test.service.pool, keys))[0]?.participants;
+    expect(insured?.map((participant) => participant.insurance?.plan ?? null)).toEqual(['STANDARD', null, 'PREMIUM']);
   });
 
   it('reads one reservation from its own partition alone, not through a probe of every partition', async () => {
